@@ -1,0 +1,305 @@
+"""Live aggregates in Redis and the compact deltas published on the live channel.
+
+The worker writes here after each batch; web processes read a snapshot on page
+load and then follow the deltas. Every value in a delta is absolute (a count, a
+state), never an increment, so deltas from several workers merge by overwrite.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import redis
+
+from feeds import constants as K
+from feeds.clock import day_key, minute_of
+from feeds.figures import DUE_COLUMN
+from feeds.pipeline import ACTIVE, PENDING, STAGES
+from feeds.settings import Settings
+from feeds.sla import amber_from
+
+Row = Mapping[str, Any]
+BOARD_STAGES = ("accept", "dispatch", "arrive")
+
+
+def summary(row: Row) -> dict[str, Any]:
+    """What the wall needs of an open incident: small, no personal data."""
+    stage = PENDING.get(row["state"])
+    due = row[DUE_COLUMN[stage]] if stage else None
+    return {
+        "id": row["id"],
+        "state": row["state"],
+        "stage": stage,
+        "cat": row["category"],
+        "pri": row["priority"],
+        "src": row["source"],
+        "lon": row["lon"],
+        "lat": row["lat"],
+        "grid": row["micro_grid"],
+        "at": row["reported_at"],
+        "due": due,
+        "amber": amber_from(row["reported_at"], due) if due else None,
+        "unit": row["unit"],
+        "joint": row["joint_units"] != "[]",
+        "text": row["text"][:60],
+    }
+
+
+@dataclass
+class Dirty:
+    """What changed since the last delta."""
+
+    grids: set[str] = field(default_factory=set)
+    zones: set[str] = field(default_factory=set)
+    upserts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    removed: set[str] = field(default_factory=set)
+    sensors: dict[str, str] = field(default_factory=dict)  # sensor -> status
+    board: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.grids or self.zones or self.upserts or self.removed or self.sensors or self.board
+        )
+
+
+class Live:
+    """Reads and writes the live state; takes a ready client (decode_responses=True)."""
+
+    def __init__(self, r: redis.Redis, settings: Settings) -> None:
+        self.r = r
+        self.s = settings
+        self.tz = settings.timezone
+
+    def k(self, suffix: str) -> str:
+        return self.s.key(suffix)
+
+    # --- writes (into a pipeline the caller executes) ---------------------
+
+    def count_reports(self, pipe: Any, rows: Sequence[Row]) -> None:
+        for row in rows:
+            day = day_key(row["reported_at"], self.tz)
+            pipe.hincrby(self.k(K.K_DAY_STATS + day), "reports", 1)
+            pipe.expire(self.k(K.K_DAY_STATS + day), K.DAY_BUCKET_TTL_S)
+            grid = row["micro_grid"]
+            if grid is None:
+                continue
+            dkey = self.k(K.K_COUNT_DAY + day)
+            mkey = self.k(K.K_COUNT_MIN + str(minute_of(row["reported_at"])))
+            pipe.hincrby(dkey, grid, 1)
+            pipe.hincrby(mkey, grid, 1)
+            pipe.expire(dkey, K.DAY_BUCKET_TTL_S)
+            pipe.expire(mkey, K.MINUTE_BUCKET_TTL_S)
+
+    def put_incidents(self, pipe: Any, rows: Iterable[Row], dirty: Dirty) -> None:
+        """Make the open set and the stage clocks match these rows' states."""
+        for row in rows:
+            iid = row["id"]
+            for stage in STAGES:
+                pipe.zrem(self.k(K.K_DUE + stage), iid)
+                pipe.zrem(self.k(K.K_AMBER + stage), iid)
+            if row["state"] in ACTIVE:
+                item = summary(row)
+                pipe.hset(self.k(K.K_OPEN), iid, json.dumps(item, ensure_ascii=False))
+                stage = item["stage"]
+                pipe.zadd(self.k(K.K_DUE + stage), {iid: item["due"]})
+                pipe.zadd(self.k(K.K_AMBER + stage), {iid: item["amber"]})
+                dirty.upserts[iid] = item
+                dirty.removed.discard(iid)
+            else:
+                pipe.hdel(self.k(K.K_OPEN), iid)
+                dirty.removed.add(iid)
+                dirty.upserts.pop(iid, None)
+        dirty.board = True
+
+    def count_rating(self, pipe: Any, at: int, rating: int) -> None:
+        key = self.k(K.K_DAY_STATS + day_key(at, self.tz))
+        pipe.hincrby(key, "rating_sum", rating)
+        pipe.hincrby(key, "rating_n", 1)
+        pipe.expire(key, K.DAY_BUCKET_TTL_S)
+
+    def rebuild(
+        self,
+        now: int,
+        active: Sequence[Row],
+        day: Mapping[str, int],
+        minutes: Mapping[int, Mapping[str, int]],
+        reports: int,
+        rating_sum: int,
+        rating_n: int,
+    ) -> None:
+        """Replace the derived state with what SQL says."""
+        open_key = self.k(K.K_OPEN)
+        pipe = self.r.pipeline(transaction=True)
+        pipe.delete(open_key, *(self.k(K.K_DUE + s) for s in STAGES), *(self.k(K.K_AMBER + s) for s in STAGES))
+        self.put_incidents(pipe, active, Dirty())
+        dkey = self.k(K.K_COUNT_DAY + day_key(now, self.tz))
+        pipe.delete(dkey)
+        if day:
+            pipe.hset(dkey, mapping=dict(day))
+            pipe.expire(dkey, K.DAY_BUCKET_TTL_S)
+        minute = minute_of(now)
+        for m in range(minute - K.ROLLING_WINDOW_MIN + 1, minute + 1):
+            mkey = self.k(K.K_COUNT_MIN + str(m))
+            pipe.delete(mkey)
+            if minutes.get(m):
+                pipe.hset(mkey, mapping=dict(minutes[m]))
+                pipe.expire(mkey, K.MINUTE_BUCKET_TTL_S)
+        skey = self.k(K.K_DAY_STATS + day_key(now, self.tz))
+        pipe.hset(skey, mapping={"reports": reports, "rating_sum": rating_sum, "rating_n": rating_n})
+        pipe.expire(skey, K.DAY_BUCKET_TTL_S)
+        pipe.execute()
+
+    # --- reads ------------------------------------------------------------
+
+    def grid_values(self, grids: Sequence[str], now: int) -> dict[str, list[int]]:
+        """[rolling hour, today] per micro-grid."""
+        if not grids:
+            return {}
+        pipe = self.r.pipeline(transaction=False)
+        minute = minute_of(now)
+        for m in range(minute - K.ROLLING_WINDOW_MIN + 1, minute + 1):
+            pipe.hmget(self.k(K.K_COUNT_MIN + str(m)), grids)
+        pipe.hmget(self.k(K.K_COUNT_DAY + day_key(now, self.tz)), grids)
+        *minutes, day = pipe.execute()
+        out: dict[str, list[int]] = {}
+        for i, g in enumerate(grids):
+            hour = sum(int(col[i]) for col in minutes if col[i] is not None)
+            out[g] = [hour, int(day[i] or 0)]
+        return out
+
+    def all_grid_values(self, now: int) -> dict[str, list[int]]:
+        day = self.r.hgetall(self.k(K.K_COUNT_DAY + day_key(now, self.tz)))
+        return self.grid_values(sorted(day), now)
+
+    def board(self, now: int) -> dict[str, Any]:
+        """The 1/3/5 board: per stage counts by colour and the oldest items."""
+        pipe = self.r.pipeline(transaction=False)
+        for stage in BOARD_STAGES:
+            due, amber = self.k(K.K_DUE + stage), self.k(K.K_AMBER + stage)
+            pipe.zcard(due)
+            pipe.zcount(due, "-inf", now)
+            pipe.zcount(amber, "-inf", now)
+            pipe.zrange(due, 0, K.BOARD_OLDEST - 1)
+        res = pipe.execute()
+        board: dict[str, Any] = {}
+        ids: list[str] = []
+        for i, stage in enumerate(BOARD_STAGES):
+            total, red, amber_or_red, oldest = res[4 * i : 4 * i + 4]
+            board[stage] = {
+                "n": total,
+                "red": red,
+                "amber": amber_or_red - red,
+                "green": total - amber_or_red,
+                "oldest": oldest,
+            }
+            ids.extend(oldest)
+        details = self.r.hmget(self.k(K.K_OPEN), ids) if ids else []
+        by_id = {i: json.loads(d) for i, d in zip(ids, details, strict=True) if d}
+        for stage in BOARD_STAGES:
+            board[stage]["oldest"] = [by_id[i] for i in board[stage]["oldest"] if i in by_id]
+        return board
+
+    def late_now(self, now: int) -> int:
+        pipe = self.r.pipeline(transaction=False)
+        for stage in STAGES:
+            pipe.zcount(self.k(K.K_DUE + stage), "-inf", now)
+        return int(sum(pipe.execute()))
+
+    def open_incidents(self) -> dict[str, dict[str, Any]]:
+        raw = self.r.hgetall(self.k(K.K_OPEN))
+        return {k: json.loads(v) for k, v in raw.items()}
+
+    def zones(self) -> dict[str, int]:
+        return {k: int(v) for k, v in self.r.hgetall(self.k(K.K_CROWD_ZONE)).items()}
+
+    def crowd_sensors(self) -> dict[str, tuple[float, float, int]]:
+        """sensor -> (lon, lat, people) for the heat layer."""
+        out: dict[str, tuple[float, float, int]] = {}
+        for sensor, v in self.r.hgetall(self.k(K.K_CROWD_SENSOR)).items():
+            _zone, lon, lat, people, _ts = v.split("|")
+            out[sensor] = (float(lon), float(lat), int(float(people)))
+        return out
+
+    def sensor_status(self, now: int) -> dict[str, str]:
+        seen = self.r.hgetall(self.k(K.K_SENSOR_SEEN))
+        alarm = self.r.hgetall(self.k(K.K_SENSOR_ALARM))
+        limit = now - K.SENSOR_OFFLINE_AFTER_S * 1000
+        out = {s: ("online" if int(t) >= limit else "offline") for s, t in seen.items()}
+        for s in alarm:
+            out[s] = "alarm"
+        return out
+
+    def headline(self, now: int, sensors: Mapping[str, str] | None = None) -> dict[str, Any]:
+        day = day_key(now, self.tz)
+        stats = self.r.hgetall(self.k(K.K_DAY_STATS + day))
+        peak = self.r.hgetall(self.k(K.K_CROWD_PEAK + day))
+        status = sensors if sensors is not None else self.sensor_status(now)
+        n = int(stats.get("rating_n", 0))
+        return {
+            "reports": int(stats.get("reports", 0)),
+            "open": self.r.hlen(self.k(K.K_OPEN)),
+            "late": self.late_now(now),
+            "peak": {"people": int(peak["people"]), "zone": peak["zone"], "at": int(peak["at"])}
+            if peak
+            else None,
+            "sensors_online": sum(1 for v in status.values() if v != "offline"),
+            "sensors_total": len(status),
+            "satisfaction": int(stats.get("rating_sum", 0)) / n if n else None,
+            "ratings": n,
+        }
+
+    def compliance(self) -> dict[str, Any] | None:
+        raw = self.r.get(self.k(K.K_COMPLIANCE))
+        return json.loads(raw) if raw else None
+
+    def last_event(self) -> int | None:
+        raw = self.r.get(self.k(K.K_LAST_EVENT))
+        return int(raw) if raw else None
+
+    def snapshot(self, now: int) -> dict[str, Any]:
+        """Everything a screen needs on load; deltas then keep it current."""
+        sensors = self.sensor_status(now)
+        return {
+            "t": now,
+            "seq": int(self.r.get(self.k(K.K_SEQ)) or 0),
+            "grids": self.all_grid_values(now),
+            "zones": self.zones(),
+            "incidents": self.open_incidents(),
+            "sensors": sensors,
+            "board": self.board(now),
+            "headline": self.headline(now, sensors),
+            "compliance": self.compliance(),
+            "crowd": self.crowd_sensors(),
+            "last_event": self.last_event(),
+        }
+
+    # --- deltas -------------------------------------------------------------
+
+    def delta(self, dirty: Dirty, now: int) -> dict[str, Any]:
+        out: dict[str, Any] = {"t": now, "last_event": self.last_event()}
+        if dirty.grids:
+            out["grids"] = self.grid_values(sorted(dirty.grids), now)
+        if dirty.zones:
+            zones = self.r.hmget(self.k(K.K_CROWD_ZONE), sorted(dirty.zones))
+            out["zones"] = {z: int(v or 0) for z, v in zip(sorted(dirty.zones), zones, strict=True)}
+            out["crowd"] = self.crowd_sensors()
+        if dirty.upserts:
+            out["upsert"] = list(dirty.upserts.values())
+        if dirty.removed:
+            out["remove"] = sorted(dirty.removed)
+        if dirty.sensors:
+            out["sensors"] = dict(dirty.sensors)
+        if dirty.board or dirty.upserts or dirty.removed:
+            out["board"] = self.board(now)
+        out["headline"] = self.headline(now)
+        comp = self.compliance()
+        if comp is not None:
+            out["compliance"] = comp
+        return out
+
+    def publish(self, delta: dict[str, Any]) -> int:
+        delta["seq"] = self.r.incr(self.k(K.K_SEQ))
+        return int(self.r.publish(self.k(K.CHANNEL_LIVE), json.dumps(delta, ensure_ascii=False)))

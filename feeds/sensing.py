@@ -1,0 +1,179 @@
+"""Sensor readings applied to live state, in two pipelined round trips a batch.
+
+Returns the reports that alarms and crowd alerts open as incidents. Raising is
+atomic across workers (HSETNX); the value kept is the id of the reading that
+raised it, so a replay of that same reading re-creates its incident (an
+idempotent insert) instead of losing it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import redis
+
+from feeds import constants as K
+from feeds.clock import day_key
+from feeds.live import Dirty, Live
+from feeds.reference import Reference
+from feeds.schemas import Report, SensorReading
+from feeds.sensor_rules import (
+    THRESHOLDS,
+    alarm_report,
+    crowd_change,
+    crowd_report,
+    threshold_change,
+)
+
+
+@dataclass
+class _Batch:
+    latest: dict[str, SensorReading] = field(default_factory=dict)
+    position: dict[str, tuple[float, float, str | None]] = field(default_factory=dict)
+
+
+class Sensing:
+    def __init__(self, r: redis.Redis, live: Live, ref: Reference) -> None:
+        self.r = r
+        self.live = live
+        self.ref = ref
+        self.k = live.k
+        self._meta_written: dict[str, str] = {}
+
+    def _where(self, reading: SensorReading) -> tuple[float, float, str | None]:
+        known = self.ref.sensors.get(reading.sensor)
+        lon = reading.lon if reading.lon is not None else (known.lon if known else 0.0)
+        lat = reading.lat if reading.lat is not None else (known.lat if known else 0.0)
+        zone = reading.zone or (known.zone if known else None)
+        return lon, lat, zone
+
+    def apply(self, readings: list[SensorReading], dirty: Dirty) -> list[Report]:
+        batch = _Batch()
+        for reading in readings:
+            prev = batch.latest.get(reading.sensor)
+            if prev is None or reading.ts >= prev.ts:
+                batch.latest[reading.sensor] = reading
+        if not batch.latest:
+            return []
+        for sensor, reading in batch.latest.items():
+            batch.position[sensor] = self._where(reading)
+
+        pipe = self.r.pipeline(transaction=False)
+        pipe.hset(self.k(K.K_SENSOR_SEEN), mapping={s: r.ts for s, r in batch.latest.items()})
+        meta = {}
+        for s, reading in batch.latest.items():
+            lon, lat, zone = batch.position[s]
+            value = f"{reading.kind}|{lon}|{lat}|{zone or ''}"
+            if self._meta_written.get(s) != value:
+                meta[s] = value
+        if meta:
+            pipe.hset(self.k(K.K_SENSOR_META), mapping=meta)
+
+        crowd = {s: r for s, r in batch.latest.items() if r.kind == "crowd"}
+        zones: dict[str, list[str]] = {}
+        for s, reading in crowd.items():
+            lon, lat, zone = batch.position[s]
+            if zone is None:
+                continue
+            zones.setdefault(zone, []).append(s)
+            pipe.hset(self.k(K.K_CROWD_ZONE_SENSORS + zone), s, int(reading.value))
+            pipe.hset(
+                self.k(K.K_CROWD_SENSOR), s, f"{zone}|{lon}|{lat}|{int(reading.value)}|{reading.ts}"
+            )
+        for zone in zones:
+            pipe.hvals(self.k(K.K_CROWD_ZONE_SENSORS + zone))
+        watched = [s for s, r in batch.latest.items() if r.kind in THRESHOLDS]
+        if watched:
+            pipe.hmget(self.k(K.K_SENSOR_ALARM), watched)
+        if zones:
+            pipe.hmget(self.k(K.K_CROWD_ALERT), list(zones))
+        day = day_key(max(r.ts for r in batch.latest.values()), self.live.tz)
+        pipe.hgetall(self.k(K.K_CROWD_PEAK + day))
+        res = pipe.execute()
+        self._meta_written.update(meta)
+
+        peak = res[-1]
+        idx = len(res) - 1 - (1 if zones else 0) - (1 if watched else 0)
+        totals_raw = res[idx - len(zones) : idx]
+        alarm_state = res[idx] if watched else []
+        alert_state = res[idx + (1 if watched else 0)] if zones else []
+
+        totals = {z: sum(int(v) for v in vals) for z, vals in zip(zones, totals_raw, strict=True)}
+        return self._changes(batch, watched, alarm_state, totals, alert_state, peak, day, dirty)
+
+    def _changes(
+        self,
+        batch: _Batch,
+        watched: list[str],
+        alarm_state: list[str | None],
+        totals: dict[str, int],
+        alert_state: list[str | None],
+        peak: dict[str, str],
+        day: str,
+        dirty: Dirty,
+    ) -> list[Report]:
+        pipe = self.r.pipeline(transaction=False)
+        raises: list[tuple[str, SensorReading, str | None]] = []  # (hash field, reading, zone)
+        for sensor, held in zip(watched, alarm_state, strict=True):
+            reading = batch.latest[sensor]
+            # A replay of the reading that raised the alarm must raise it again.
+            alarming = held is not None and held != reading.id
+            change = threshold_change(reading.kind, reading.value, alarming)
+            if change == "raise":
+                latching = THRESHOLDS[reading.kind].latching
+                setter = pipe.hsetnx if latching else pipe.hset
+                setter(self.k(K.K_SENSOR_ALARM), sensor, reading.id)
+                raises.append((sensor, reading, None))
+                dirty.sensors[sensor] = "alarm"
+            elif change == "clear":
+                pipe.hdel(self.k(K.K_SENSOR_ALARM), sensor)
+                dirty.sensors[sensor] = "online"
+        if totals:
+            pipe.hset(self.k(K.K_CROWD_ZONE), mapping=totals)
+            dirty.zones.update(totals)
+        best = max(totals.items(), key=lambda kv: kv[1], default=None)
+        if best and best[1] > int(peak.get("people", -1)):
+            at = max(batch.latest[s].ts for s in batch.latest)
+            pipe.hset(
+                self.k(K.K_CROWD_PEAK + day),
+                mapping={"people": best[1], "zone": best[0], "at": at},
+            )
+            pipe.expire(self.k(K.K_CROWD_PEAK + day), K.DAY_BUCKET_TTL_S)
+        for zone, held in zip(totals, alert_state, strict=True):
+            info = self.ref.zones.get(zone)
+            newest = max(
+                (batch.latest[s] for s in batch.latest if batch.position[s][2] == zone),
+                key=lambda r: r.ts,
+            )
+            alerting = held is not None and held != newest.id
+            change = crowd_change(totals[zone], info.capacity if info else None, alerting)
+            if change == "raise":
+                pipe.hsetnx(self.k(K.K_CROWD_ALERT), zone, newest.id)
+                raises.append((zone, newest, zone))
+            elif change == "clear":
+                pipe.hdel(self.k(K.K_CROWD_ALERT), zone)
+        pipe.execute()
+        return [self._report(reading, zone, totals) for reading, zone in self._won(raises)]
+
+    def _won(
+        self, raises: list[tuple[str, SensorReading, str | None]]
+    ) -> list[tuple[SensorReading, str | None]]:
+        """Raises this worker won (HSETNX returned 1) or is replaying (value is its own id)."""
+        if not raises:
+            return []
+        out: list[tuple[SensorReading, str | None]] = []
+        held = self.r.hmget(self.k(K.K_SENSOR_ALARM), [f for f, _, z in raises if z is None])
+        alerts = self.r.hmget(self.k(K.K_CROWD_ALERT), [f for f, _, z in raises if z is not None])
+        sensor_iter, zone_iter = iter(held), iter(alerts)
+        for _field, reading, zone in raises:
+            owner = next(zone_iter) if zone is not None else next(sensor_iter)
+            if owner == reading.id:
+                out.append((reading, zone))
+        return out
+
+    def _report(self, reading: SensorReading, zone: str | None, totals: dict[str, int]) -> Report:
+        lon, lat, _ = self._where(reading)
+        if zone is None:
+            return alarm_report(reading, lon, lat)
+        info = self.ref.zones[zone]
+        return crowd_report(reading, zone, info.name, totals[zone], info.capacity, info.lon, info.lat)

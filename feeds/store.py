@@ -1,0 +1,248 @@
+"""SQL I/O: every read and write of the tables. Functions take a connection."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Engine,
+    Insert,
+    Table,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
+from feeds.pipeline import ACTIVE, Incident
+from feeds.settings import Settings
+from feeds.tables import (
+    areas,
+    buildings,
+    crowd_zones,
+    dead_letters,
+    incident_events,
+    incidents,
+    metadata,
+    sensors,
+    units,
+)
+
+Row = dict[str, Any]
+
+
+def make_engine(settings: Settings) -> Engine:
+    url = settings.sqlalchemy_url
+    if url.startswith("sqlite"):
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            # WAL lets the web process read while the worker writes.
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+def create_schema(engine: Engine) -> None:
+    metadata.create_all(engine)
+
+
+def _insert(conn: Connection, table: Table) -> Insert:
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)  # type: ignore[no-any-return]
+
+
+def insert_new(conn: Connection, table: Table, key: str, rows: Sequence[Row]) -> set[str]:
+    """Insert rows whose key is not there yet; return the keys actually inserted."""
+    if not rows:
+        return set()
+    stmt = _insert(conn, table).on_conflict_do_nothing(index_elements=[key])
+    result = conn.execute(stmt.returning(table.c[key]), list(rows))
+    return {r[0] for r in result}
+
+
+def upsert_all(conn: Connection, table: Table, key: str, rows: Sequence[Row]) -> None:
+    if not rows:
+        return
+    stmt = _insert(conn, table)
+    cols = {c: stmt.excluded[c] for c in rows[0] if c != key}
+    conn.execute(stmt.on_conflict_do_update(index_elements=[key], set_=cols), list(rows))
+
+
+# --- reference data -------------------------------------------------------
+
+def has_district(conn: Connection) -> bool:
+    return conn.execute(select(func.count()).select_from(areas)).scalar_one() > 0
+
+
+def save_reference(conn: Connection, data: Mapping[str, Sequence[Row]]) -> None:
+    tables = {t.name: t for t in (areas, buildings, units, crowd_zones, sensors)}
+    for name, rows in data.items():
+        table = tables[name]
+        upsert_all(conn, table, next(iter(table.primary_key.columns)).name, rows)
+
+
+def load_rows(conn: Connection, table: Table) -> list[Row]:
+    return [dict(r._mapping) for r in conn.execute(select(table))]
+
+
+# --- incidents ------------------------------------------------------------
+
+_STATE_COLUMNS = (
+    "state", "accepted_at", "dispatched_at", "on_site_at", "resolved_at", "closed_at",
+    "unit", "rating", "merged_into", "reject_reason", "resolution", "updated_at",
+)
+
+
+def incident_of(row: Mapping[str, Any]) -> Incident:
+    return Incident(
+        id=row["id"],
+        reported_at=row["reported_at"],
+        state=row["state"],
+        accepted_at=row["accepted_at"],
+        dispatched_at=row["dispatched_at"],
+        on_site_at=row["on_site_at"],
+        resolved_at=row["resolved_at"],
+        closed_at=row["closed_at"],
+        unit=row["unit"],
+        joint_units=tuple(json.loads(row["joint_units"])),
+        rating=row["rating"],
+        merged_into=row["merged_into"],
+        reject_reason=row["reject_reason"],
+        resolution=row["resolution"],
+        updated_at=row["updated_at"],
+    )
+
+
+def state_columns(inc: Incident) -> Row:
+    out: Row = {c: getattr(inc, c) for c in _STATE_COLUMNS}
+    out["joint_units"] = json.dumps(list(inc.joint_units), ensure_ascii=False)
+    return out
+
+
+def load_incidents(conn: Connection, ids: Iterable[str], lock: bool = False) -> dict[str, Row]:
+    wanted = sorted(set(ids))
+    out: dict[str, Row] = {}
+    for i in range(0, len(wanted), 500):
+        stmt = select(incidents).where(incidents.c.id.in_(wanted[i : i + 500]))
+        if lock:
+            stmt = stmt.with_for_update()  # PostgreSQL; SQLite serialises writers anyway
+        out.update({r.id: dict(r._mapping) for r in conn.execute(stmt)})
+    return out
+
+
+def update_incidents(conn: Connection, rows: Sequence[Row]) -> None:
+    """Write each row's changed columns (all rows carry the same keys, one being id)."""
+    if not rows:
+        return
+    cols = [c for c in rows[0] if c != "id"]
+    stmt = (
+        update(incidents)
+        .where(incidents.c.id == bindparam("_id"))
+        .values({c: bindparam(c) for c in cols})
+    )
+    conn.execute(stmt, [{**{c: r[c] for c in cols}, "_id": r["id"]} for r in rows])
+
+
+def existing_events(conn: Connection, event_ids: Iterable[str]) -> set[str]:
+    wanted = sorted(set(event_ids))
+    found: set[str] = set()
+    for i in range(0, len(wanted), 500):
+        stmt = select(incident_events.c.event_id).where(
+            incident_events.c.event_id.in_(wanted[i : i + 500])
+        )
+        found.update(conn.execute(stmt).scalars())
+    return found
+
+
+def trail(conn: Connection, incident_id: str) -> list[Row]:
+    stmt = (
+        select(incident_events)
+        .where(incident_events.c.incident_id == incident_id)
+        .order_by(incident_events.c.at, incident_events.c.event_id)
+    )
+    return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def add_dead_letters(conn: Connection, rows: Sequence[Row]) -> None:
+    if rows:
+        conn.execute(dead_letters.insert(), list(rows))
+
+
+def overdue(conn: Connection, now: int, limit: int = 5000) -> list[Row]:
+    """Active incidents whose pending stage's deadline has passed."""
+    stmt = (
+        select(incidents)
+        .where(incidents.c.state.in_(sorted(ACTIVE)), incidents.c.sweep_at < now)
+        .order_by(incidents.c.sweep_at)
+        .limit(limit)
+    )
+    return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def active_incidents(conn: Connection) -> list[Row]:
+    stmt = select(incidents).where(incidents.c.state.in_(sorted(ACTIVE)))
+    return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def grid_counts(conn: Connection, since: int) -> dict[str, int]:
+    """Reports per micro-grid since a moment (merged/rejected included: they were reported)."""
+    stmt = (
+        select(incidents.c.micro_grid, func.count())
+        .where(incidents.c.reported_at >= since, incidents.c.micro_grid.is_not(None))
+        .group_by(incidents.c.micro_grid)
+    )
+    return {g: int(n) for g, n in conn.execute(stmt)}
+
+
+def day_rows(conn: Connection, since: int) -> list[Row]:
+    """The columns today's compliance and headline figures are computed from."""
+    c = incidents.c
+    stmt = select(
+        c.id, c.state, c.priority, c.category, c.reported_at, c.accepted_at, c.dispatched_at,
+        c.on_site_at, c.resolved_at, c.due_accept, c.due_dispatch, c.due_arrive, c.due_resolve,
+        c.rating,
+    ).where(c.reported_at >= since)
+    return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def grid_minute_counts(conn: Connection, since: int) -> dict[int, dict[str, int]]:
+    """Reports per minute and micro-grid since a moment: the rolling-hour buckets."""
+    minute = (incidents.c.reported_at / 60000).cast(BigInteger)
+    stmt = (
+        select(minute, incidents.c.micro_grid, func.count())
+        .where(incidents.c.reported_at >= since, incidents.c.micro_grid.is_not(None))
+        .group_by(minute, incidents.c.micro_grid)
+    )
+    out: dict[int, dict[str, int]] = {}
+    for m, grid, n in conn.execute(stmt):
+        out.setdefault(int(m), {})[grid] = int(n)
+    return out
+
+
+def day_totals(conn: Connection, since: int) -> tuple[int, int, int]:
+    """Reports since a moment, and the sum and number of ratings given since then."""
+    reports = conn.execute(
+        select(func.count()).select_from(incidents).where(incidents.c.reported_at >= since)
+    ).scalar_one()
+    details = conn.execute(
+        select(incident_events.c.detail).where(
+            incident_events.c.action == "rate", incident_events.c.at >= since
+        )
+    ).scalars()
+    ratings = [int(json.loads(d)["rating"]) for d in details]
+    return int(reports), sum(ratings), len(ratings)

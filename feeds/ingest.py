@@ -65,6 +65,7 @@ class Worker:
         self.policy = policy
         self.clock = clock
         self.count = count
+        self.claim_idle_ms = K.CLAIM_IDLE_MS
         self.consumer = settings.consumer
         self.live = Live(r, settings)
         self.sensing = Sensing(r, self.live, ref)
@@ -373,7 +374,7 @@ class Worker:
             cursor = "0-0"
             while True:
                 cursor, entries, deleted = self.r.xautoclaim(
-                    key, K.GROUP, self.consumer, K.CLAIM_IDLE_MS, cursor, count=self.count
+                    key, K.GROUP, self.consumer, self.claim_idle_ms, cursor, count=self.count
                 )
                 if deleted:
                     self.r.xack(key, K.GROUP, *deleted)

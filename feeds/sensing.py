@@ -162,8 +162,10 @@ class Sensing:
         if not raises:
             return []
         out: list[tuple[SensorReading, str | None]] = []
-        held = self.r.hmget(self.k(K.K_SENSOR_ALARM), [f for f, _, z in raises if z is None])
-        alerts = self.r.hmget(self.k(K.K_CROWD_ALERT), [f for f, _, z in raises if z is not None])
+        sensor_fields = [f for f, _, z in raises if z is None]
+        zone_fields = [f for f, _, z in raises if z is not None]
+        held = self.r.hmget(self.k(K.K_SENSOR_ALARM), sensor_fields) if sensor_fields else []
+        alerts = self.r.hmget(self.k(K.K_CROWD_ALERT), zone_fields) if zone_fields else []
         sensor_iter, zone_iter = iter(held), iter(alerts)
         for _field, reading, zone in raises:
             owner = next(zone_iter) if zone is not None else next(sensor_iter)

@@ -235,7 +235,8 @@ def _strips(parent: Geom, direction: XY, k: int) -> list[Geom]:
         pieces.append(rest.intersection(cut))
         rest = rest.difference(cut)
     pieces.append(rest)
-    return pieces
+    # A cut through the ragged southern edge can leave a sliver on the wrong side.
+    return list(_single_parts(np.array(pieces, dtype=object)))
 
 
 def _apportion(total: int, weights: npt.NDArray[np.float64], minimum: int) -> npt.NDArray[np.int64]:
@@ -300,12 +301,13 @@ def _crowd_zones(outline: Geom, river: Geom, bank: Geom, rng: np.random.Generato
     return zones
 
 
-def _community_names(count: int, rng: np.random.Generator) -> list[tuple[str, str]]:
-    pairs = [(a, b) for a in FIRST_SYLLABLES for b in SECOND_SYLLABLES]
-    picked = rng.choice(len(pairs), size=count, replace=False)
+def _place_names(count: int, rng: np.random.Generator) -> list[tuple[str, str]]:
+    """`count` distinct invented two-syllable names, (zh-CN, pinyin)."""
+    picked = rng.choice(len(FIRST_SYLLABLES) * len(SECOND_SYLLABLES), size=count, replace=False)
     names = []
     for k in picked:
-        (zh1, en1), (zh2, en2) = pairs[k]
+        (zh1, en1), (zh2, en2) = FIRST_SYLLABLES[k // len(SECOND_SYLLABLES)], SECOND_SYLLABLES[
+            k % len(SECOND_SYLLABLES)]
         joiner = "'" if en2[0] in "aeo" else ""  # pinyin writes Jiang'an, not Jiangan
         names.append((zh1 + zh2, en1 + joiner + en2))
     return names
@@ -316,7 +318,7 @@ def _areas(outline: Geom, bank: Geom, rng: np.random.Generator) -> list[dict[str
                                        name_en=DISTRICT_NAME_EN, parent=None, geometry=outline)]
     direction = np.subtract(*shapely.get_coordinates(bank)[[-1, 0]])
     streets = _strips(outline, direction, len(STREETS))
-    names = iter(_community_names(COMMUNITIES_PER_STREET * len(streets), rng))
+    names = iter(_place_names(COMMUNITIES_PER_STREET * len(streets), rng))
     communities: list[tuple[str, str, Geom]] = []
     for s, (street, (zh, en)) in enumerate(zip(streets, STREETS, strict=True), start=1):
         code = f"{DISTRICT_CODE}{s:02d}"
@@ -340,7 +342,7 @@ def _areas(outline: Geom, bank: Geom, rng: np.random.Generator) -> list[dict[str
     micro_counts = _apportion(MICRO_GRID_COUNT, np.array([g.area for *_, g in grids]),
                               MIN_MICRO_GRIDS_PER_GRID)
     for (code, zh_g, en_g, grid), n in zip(grids, micro_counts, strict=True):
-        for m, micro in enumerate(_tile(grid, int(n), rng, relax=1), start=1):
+        for m, micro in enumerate(_tile(grid, int(n), rng), start=1):
             rows.append(dict(code=f"{code}-M{m}", level="micro_grid", name=f"{zh_g}第{m}微网格",
                              name_en=f"{en_g} Micro-grid {m}", parent=code, geometry=micro))
     return rows
@@ -397,11 +399,9 @@ def _units(streets: gpd.GeoDataFrame, rng: np.random.Generator) -> pd.DataFrame:
         for k in range(1, int(rng.integers(3, 6)) + 1):
             rows.append((f"{code}-LE{k}", f"{name}综合行政执法队第{CHINESE_NUMERALS[k - 1]}中队",
                          f"{name_en} law-enforcement squad {k}", "law_enforcement", code))
-        for k in range(1, int(rng.integers(2, 5)) + 1):
-            (zh1, en1), (zh2, en2) = (FIRST_SYLLABLES[int(rng.integers(len(FIRST_SYLLABLES)))],
-                                      SECOND_SYLLABLES[int(rng.integers(len(SECOND_SYLLABLES)))])
-            rows.append((f"{code}-PM{k}", f"{zh1}{zh2}物业服务有限公司",
-                         f"{en1}{en2} Property Services", "property", code))
+        for k, (zh, en) in enumerate(_place_names(int(rng.integers(2, 5)), rng), start=1):
+            rows.append((f"{code}-PM{k}", f"{zh}物业服务有限公司", f"{en} Property Services",
+                         "property", code))
         rows.append((f"{code}-MED", f"{name}人民调解委员会",
                      f"{name_en} People's Mediation Committee", "mediation", code))
         rows.append((f"{code}-PS", f"{short}派出所", f"{short_en} Police Station", "police", code))

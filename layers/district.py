@@ -306,45 +306,52 @@ def _place_names(count: int, rng: np.random.Generator) -> list[tuple[str, str]]:
     picked = rng.choice(len(FIRST_SYLLABLES) * len(SECOND_SYLLABLES), size=count, replace=False)
     names = []
     for k in picked:
-        (zh1, en1), (zh2, en2) = FIRST_SYLLABLES[k // len(SECOND_SYLLABLES)], SECOND_SYLLABLES[
-            k % len(SECOND_SYLLABLES)]
+        first, second = divmod(int(k), len(SECOND_SYLLABLES))
+        (zh1, en1), (zh2, en2) = FIRST_SYLLABLES[first], SECOND_SYLLABLES[second]
         joiner = "'" if en2[0] in "aeo" else ""  # pinyin writes Jiang'an, not Jiangan
         names.append((zh1 + zh2, en1 + joiner + en2))
     return names
 
 
 def _areas(outline: Geom, bank: Geom, rng: np.random.Generator) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = [dict(code=DISTRICT_CODE, level="district", name=DISTRICT_NAME,
-                                       name_en=DISTRICT_NAME_EN, parent=None, geometry=outline)]
+    """Area rows, level by level, in local metres; codes number cells in reading order."""
+    rows: list[dict[str, Any]] = []
+
+    def add(code: str, level: str, name: str, name_en: str, parent: str | None,
+            geometry: Geom) -> None:
+        rows.append(dict(code=code, level=level, name=name, name_en=name_en, parent=parent,
+                         geometry=geometry))
+
+    add(DISTRICT_CODE, "district", DISTRICT_NAME, DISTRICT_NAME_EN, None, outline)
+    # Cut across the river's direction so every street gets a stretch of the bank.
     direction = np.subtract(*shapely.get_coordinates(bank)[[-1, 0]])
     streets = _strips(outline, direction, len(STREETS))
     names = iter(_place_names(COMMUNITIES_PER_STREET * len(streets), rng))
-    communities: list[tuple[str, str, Geom]] = []
+    communities: list[tuple[str, str, str, Geom]] = []
     for s, (street, (zh, en)) in enumerate(zip(streets, STREETS, strict=True), start=1):
         code = f"{DISTRICT_CODE}{s:02d}"
-        rows.append(dict(code=code, level="street", name=f"{zh}街道", name_en=f"{en} Street",
-                         parent=DISTRICT_CODE, geometry=street))
+        add(code, "street", f"{zh}街道", f"{en} Street", DISTRICT_CODE, street)
         for c, cell in enumerate(_tile(street, COMMUNITIES_PER_STREET, rng), start=1):
             zh_c, en_c = next(names)
-            communities.append((f"{code}-C{c:02d}", zh_c, cell))
-            rows.append(dict(code=f"{code}-C{c:02d}", level="community", name=f"{zh_c}社区",
-                             name_en=f"{en_c} Community", parent=code, geometry=cell))
-    en_of = {row["code"]: row["name_en"] for row in rows}
+            community = (f"{code}-C{c:02d}", f"{zh_c}社区", f"{en_c} Community")
+            add(community[0], "community", community[1], community[2], code, cell)
+            communities.append((*community, cell))
+
+    grids: list[tuple[str, str, str, Geom]] = []
     grid_counts = _apportion(GRID_COUNT, np.array([g.area for *_, g in communities]),
                              MIN_GRIDS_PER_COMMUNITY)
-    grids: list[tuple[str, str, str, Geom]] = []
-    for (code, zh_c, cell), n in zip(communities, grid_counts, strict=True):
+    for (code, zh_c, en_c, cell), n in zip(communities, grid_counts, strict=True):
         for g, grid in enumerate(_tile(cell, int(n), rng), start=1):
-            grids.append((f"{code}-G{g:02d}", f"{zh_c}社区第{g}网格",
-                          f"{en_of[code]} Grid {g}", grid))
-            rows.append(dict(code=grids[-1][0], level="grid", name=grids[-1][1],
-                             name_en=grids[-1][2], parent=code, geometry=grid))
+            labels = (f"{code}-G{g:02d}", f"{zh_c}第{g}网格", f"{en_c} Grid {g}")
+            add(labels[0], "grid", labels[1], labels[2], code, grid)
+            grids.append((*labels, grid))
+
     micro_counts = _apportion(MICRO_GRID_COUNT, np.array([g.area for *_, g in grids]),
                               MIN_MICRO_GRIDS_PER_GRID)
     for (code, zh_g, en_g, grid), n in zip(grids, micro_counts, strict=True):
         for m, micro in enumerate(_tile(grid, int(n), rng), start=1):
-            rows.append(dict(code=f"{code}-M{m}", level="micro_grid", name=f"{zh_g}第{m}微网格",
-                             name_en=f"{en_g} Micro-grid {m}", parent=code, geometry=micro))
+            add(f"{code}-M{m}", "micro_grid", f"{zh_g}第{m}微网格", f"{en_g} Micro-grid {m}", code,
+                micro)
     return rows
 
 

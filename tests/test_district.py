@@ -177,8 +177,10 @@ def test_names_are_invented_and_read_like_chinese_ones(district: District) -> No
                               ("micro_grid", r"第(\d+)微网格", r"Micro-grid (\d+)")]:
         for row in district.level(level).itertuples():
             number = row.code.rsplit("-", 1)[1][1:].lstrip("0")
-            assert re.fullmatch(re.escape(name_of[row.parent]) + suffix, row.name).group(1) == number
-            assert re.search(en + "$", row.name_en).group(1) == number
+            zh_match = re.fullmatch(re.escape(name_of[row.parent]) + suffix, row.name)
+            en_match = re.search(en + "$", row.name_en)
+            assert zh_match and zh_match.group(1) == number, row.name
+            assert en_match and en_match.group(1) == number, row.name_en
 
 
 def test_same_seed_same_district_and_fast() -> None:

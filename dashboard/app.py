@@ -1,0 +1,105 @@
+"""The web process: a FastAPI server carrying the Dash pages, the live WebSocket and a small API.
+
+Run with uvicorn as a factory: ``uvicorn dashboard.app:create_server --factory``
+(``watchfloor web`` does this).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import dash
+from fastapi import FastAPI, WebSocket, WebSocketDisconnect
+from fastapi.responses import JSONResponse
+
+from dashboard.hub import Hub
+from dashboard.services import Services
+from feeds import constants as K
+from feeds.clock import now_ms
+from feeds.connections import require_redis_url
+from feeds.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_server(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    url = require_redis_url(settings.redis_url)
+    services = Services.connect(settings)
+    hub = Hub(url, settings.key(K.CHANNEL_LIVE))
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        hub.start()
+        yield
+        await hub.stop()
+
+    server = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    server.state.services = services
+    server.state.hub = hub
+
+    @server.get("/healthz")
+    def healthz() -> dict[str, Any]:
+        services.redis.ping()
+        return {"ok": True, "last_event": services.live.last_event()}
+
+    @server.get("/api/snapshot")
+    def snapshot() -> JSONResponse:
+        return JSONResponse(services.live.snapshot(now_ms()))
+
+    @server.websocket("/ws/live")
+    async def ws_live(ws: WebSocket) -> None:
+        await ws.accept()
+        queue = hub.subscribe()
+        closed = asyncio.get_running_loop().create_task(_until_closed(ws))
+        try:
+            snap = await asyncio.to_thread(services.live.snapshot, now_ms())
+            await ws.send_text(json.dumps({"type": "snapshot", **snap}, ensure_ascii=False))
+            while True:
+                getter = asyncio.ensure_future(queue.get())
+                done, _ = await asyncio.wait({getter, closed}, return_when=asyncio.FIRST_COMPLETED)
+                if closed in done:
+                    getter.cancel()
+                    break
+                message = getter.result()
+                if message is None:  # fell behind or lost the channel: make the page resync
+                    await ws.close(code=1012)
+                    break
+                await ws.send_text(message)
+        except (WebSocketDisconnect, RuntimeError):
+            pass
+        finally:
+            hub.unsubscribe(queue)
+            closed.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await closed
+
+    app = dash.Dash(
+        __name__,
+        server=server,
+        use_pages=True,
+        pages_folder=str(ROOT / "dashboard" / "pages"),
+        assets_folder=str(ROOT / "assets"),
+        title="watchfloor",
+        update_title=None,
+        suppress_callback_exceptions=True,
+        serve_locally=True,
+    )
+    app.layout = dash.html.Div([dash.page_container], className="wf-root")
+    server.state.dash = app
+    return server
+
+
+async def _until_closed(ws: WebSocket) -> None:
+    """Resolve when the browser goes away (we never expect messages from it)."""
+    try:
+        while True:
+            await ws.receive_text()
+    except (WebSocketDisconnect, RuntimeError):
+        return

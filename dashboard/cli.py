@@ -75,7 +75,7 @@ def cmd_web(settings: Settings, _args: argparse.Namespace) -> int:
     require_redis_url(settings.redis_url)
     uvicorn.run(
         "dashboard.app:create_server", factory=True, host=settings.host, port=settings.port,
-        log_level="warning", ws="websockets",
+        log_level="warning", ws="websockets-sansio",
     )
     return 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 
@@ -12,7 +13,13 @@ def now_ms() -> int:
 
 
 def day_key(ms: int, tz: str) -> str:
-    return datetime.fromtimestamp(ms / 1000, ZoneInfo(tz)).strftime("%Y%m%d")
+    return _day_of_minute(ms // 60_000, tz)
+
+
+@lru_cache(maxsize=4096)
+def _day_of_minute(minute: int, tz: str) -> str:
+    # Called per event on the hot path: a day never changes inside a minute.
+    return datetime.fromtimestamp(minute * 60, ZoneInfo(tz)).strftime("%Y%m%d")
 
 
 def day_start(ms: int, tz: str) -> int:

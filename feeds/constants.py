@@ -50,6 +50,9 @@ CHANNEL_LIVE = "live"
 # Redis keys (suffixes), all under one hash tag.
 K_COUNT_DAY = "{live}:count:day:"  # + YYYYMMDD (local)   hash grid -> count
 K_COUNT_MIN = "{live}:count:min:"  # + epoch minute       hash grid -> count
+K_COUNT_HOUR = "{live}:count:hour"  # hash grid -> count over the rolling window
+K_HOUR_THROUGH = "{live}:count:hour:through"  # last minute subtracted from the window
+K_HOUR_ROLLED = "{live}:count:rolled:"  # + minute: set once by the worker that subtracts it
 K_CROWD_SENSOR = "{live}:crowd:sensor"  # hash sensor -> "zone|lon|lat|count|ts"
 K_CROWD_ZONE = "{live}:crowd:zone"  # hash zone -> people now
 K_CROWD_ALERT = "{live}:crowd:alert"  # hash zone -> id of the reading that raised the alert

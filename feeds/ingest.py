@@ -140,6 +140,7 @@ class Worker:
             self.reconcile()
         if self._due("sweep", K.SWEEP_EVERY_S, now):
             self.sweep()
+            self.dirty.grids.update(self.live.roll_hour(self.clock()))
         self.publish()
 
     def _due(self, what: str, every: float, now: float) -> bool:
@@ -209,14 +210,14 @@ class Worker:
         for report in unknown:
             eid = by_id[report.id]
             dead.append((eid, fields_of[eid], f"unknown address code {report.address!r}"))
-        self._commit(K.STREAM_REPORTS, entries, located, [], dead)
+        self._commit(K.STREAM_REPORTS, entries, located, dead)
 
     def _apply_readings(self, entries: list[Entry]) -> None:
         readings: list[SensorReading]
         readings, dead = self._decode(entries, decode_reading)
         alarms = self.sensing.apply(readings, self.dirty)
         located, _ = self._locate(alarms)
-        self._commit(K.STREAM_SENSORS, entries, located, [], dead)
+        self._commit(K.STREAM_SENSORS, entries, located, dead)
 
     def _locate(self, reports: Sequence[Report]) -> tuple[list[tuple[Report, Place]], list[Report]]:
         """Place each report: a building's code fixes it, else its lon/lat."""
@@ -243,7 +244,6 @@ class Worker:
         stream: str,
         entries: list[Entry],
         located: list[tuple[Report, Place]],
-        extra_trail: list[records.Row],
         dead: list[Dead],
     ) -> None:
         """Insert new incidents, write dead letters, update live state, acknowledge."""
@@ -254,17 +254,18 @@ class Worker:
             rows[report.id] = records.incident_row(report, place, due, suggestion)
             trail.append(records.report_trail(report, suggestion))
         now = self.clock()
-        with self.engine.begin() as conn:
-            new = store.insert_new(conn, incidents, "id", list(rows.values()))
-            store.insert_new(
-                conn, incident_events, "event_id",
-                [t for t in trail if t["incident_id"] in new] + extra_trail,
-            )
-            store.add_dead_letters(conn, [records.dead_row(stream, *d, at=now) for d in dead])
+        new: set[str] = set()
+        if rows or dead:  # most sensor batches write nothing to SQL
+            with self.engine.begin() as conn:
+                new = store.insert_new(conn, incidents, "id", list(rows.values()))
+                store.insert_new(
+                    conn, incident_events, "event_id", [t for t in trail if t["incident_id"] in new]
+                )
+                store.add_dead_letters(conn, [records.dead_row(stream, *d, at=now) for d in dead])
         new_rows = [rows[i] for i in rows if i in new]
         pipe = self.r.pipeline(transaction=False)
         self.live.count_reports(pipe, new_rows)
-        self.live.put_incidents(pipe, new_rows, self.dirty)
+        self.live.put_incidents(pipe, new_rows, self.dirty, fresh=True)
         self._finish(pipe, stream, entries, dead, now)
         self.dirty.grids.update(r["micro_grid"] for r in new_rows if r["micro_grid"])
 

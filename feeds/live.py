@@ -8,6 +8,7 @@ state), never an increment, so deltas from several workers merge by overwrite.
 from __future__ import annotations
 
 import json
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,39 +80,88 @@ class Live:
     # --- writes (into a pipeline the caller executes) ---------------------
 
     def count_reports(self, pipe: Any, rows: Sequence[Row]) -> None:
+        """Add reports to today's and this minute's counts: one command per key and grid."""
+        by_key: dict[str, Counter[str]] = defaultdict(Counter)
+        stats: Counter[str] = Counter()
         for row in rows:
             day = day_key(row["reported_at"], self.tz)
-            pipe.hincrby(self.k(K.K_DAY_STATS + day), "reports", 1)
-            pipe.expire(self.k(K.K_DAY_STATS + day), K.DAY_BUCKET_TTL_S)
+            stats[self.k(K.K_DAY_STATS + day)] += 1
             grid = row["micro_grid"]
-            if grid is None:
-                continue
-            dkey = self.k(K.K_COUNT_DAY + day)
-            mkey = self.k(K.K_COUNT_MIN + str(minute_of(row["reported_at"])))
-            pipe.hincrby(dkey, grid, 1)
-            pipe.hincrby(mkey, grid, 1)
-            pipe.expire(dkey, K.DAY_BUCKET_TTL_S)
-            pipe.expire(mkey, K.MINUTE_BUCKET_TTL_S)
+            if grid is not None:
+                by_key[self.k(K.K_COUNT_DAY + day)][grid] += 1
+                by_key[self.k(K.K_COUNT_MIN + str(minute_of(row["reported_at"])))][grid] += 1
+                by_key[self.k(K.K_COUNT_HOUR)][grid] += 1
+        for key, n in stats.items():
+            pipe.hincrby(key, "reports", n)
+            pipe.expire(key, K.DAY_BUCKET_TTL_S)
+        for key, counts in by_key.items():
+            for grid, n in counts.items():
+                pipe.hincrby(key, grid, n)
+            if K.K_COUNT_HOUR not in key:
+                ttl = K.DAY_BUCKET_TTL_S if K.K_COUNT_DAY in key else K.MINUTE_BUCKET_TTL_S
+                pipe.expire(key, ttl)
 
-    def put_incidents(self, pipe: Any, rows: Iterable[Row], dirty: Dirty) -> None:
-        """Make the open set and the stage clocks match these rows' states."""
+    def roll_hour(self, now: int) -> set[str]:
+        """Subtract the minutes that left the rolling window; the grids that changed.
+
+        Each minute is subtracted once across all workers (SET NX decides who).
+        """
+        last_out = minute_of(now) - K.ROLLING_WINDOW_MIN
+        through = self.r.get(self.k(K.K_HOUR_THROUGH))
+        if through is None:
+            self.r.set(self.k(K.K_HOUR_THROUGH), last_out)
+            return set()
+        changed: set[str] = set()
+        for m in range(int(through) + 1, last_out + 1):
+            if not self.r.set(self.k(K.K_HOUR_ROLLED + str(m)), 1, nx=True, ex=K.MINUTE_BUCKET_TTL_S):
+                continue
+            bucket = self.r.hgetall(self.k(K.K_COUNT_MIN + str(m)))
+            if bucket:
+                pipe = self.r.pipeline(transaction=False)
+                for grid, n in bucket.items():
+                    pipe.hincrby(self.k(K.K_COUNT_HOUR), grid, -int(n))
+                pipe.execute()
+                changed.update(bucket)
+        if last_out > int(through):
+            self.r.set(self.k(K.K_HOUR_THROUGH), last_out)
+        return changed
+
+    def put_incidents(self, pipe: Any, rows: Iterable[Row], dirty: Dirty, fresh: bool = False) -> None:
+        """Make the open set and the stage clocks match these rows' states.
+
+        ``fresh``: the rows are new incidents, in no stage set yet.
+        """
+        items: dict[str, str] = {}
+        due: dict[str, dict[str, int]] = defaultdict(dict)
+        amber: dict[str, dict[str, int]] = defaultdict(dict)
+        gone: list[str] = []
         for row in rows:
             iid = row["id"]
-            for stage in STAGES:
-                pipe.zrem(self.k(K.K_DUE + stage), iid)
-                pipe.zrem(self.k(K.K_AMBER + stage), iid)
             if row["state"] in ACTIVE:
                 item = summary(row)
-                pipe.hset(self.k(K.K_OPEN), iid, json.dumps(item, ensure_ascii=False))
-                stage = item["stage"]
-                pipe.zadd(self.k(K.K_DUE + stage), {iid: item["due"]})
-                pipe.zadd(self.k(K.K_AMBER + stage), {iid: item["amber"]})
+                items[iid] = json.dumps(item, ensure_ascii=False)
+                due[item["stage"]][iid] = item["due"]
+                amber[item["stage"]][iid] = item["amber"]
                 dirty.upserts[iid] = item
                 dirty.removed.discard(iid)
             else:
-                pipe.hdel(self.k(K.K_OPEN), iid)
+                gone.append(iid)
                 dirty.removed.add(iid)
                 dirty.upserts.pop(iid, None)
+        ids = [*items, *gone]
+        if not ids:
+            return
+        if not fresh:
+            for stage in STAGES:
+                pipe.zrem(self.k(K.K_DUE + stage), *ids)
+                pipe.zrem(self.k(K.K_AMBER + stage), *ids)
+        if items:
+            pipe.hset(self.k(K.K_OPEN), mapping=items)
+        for stage, members in due.items():
+            pipe.zadd(self.k(K.K_DUE + stage), members)
+            pipe.zadd(self.k(K.K_AMBER + stage), amber[stage])
+        if gone:
+            pipe.hdel(self.k(K.K_OPEN), *gone)
         dirty.board = True
 
     def count_rating(self, pipe: Any, at: int, rating: int) -> None:
@@ -141,12 +191,18 @@ class Live:
             pipe.hset(dkey, mapping=dict(day))
             pipe.expire(dkey, K.DAY_BUCKET_TTL_S)
         minute = minute_of(now)
+        hour: Counter[str] = Counter()
         for m in range(minute - K.ROLLING_WINDOW_MIN + 1, minute + 1):
             mkey = self.k(K.K_COUNT_MIN + str(m))
             pipe.delete(mkey)
             if minutes.get(m):
                 pipe.hset(mkey, mapping=dict(minutes[m]))
                 pipe.expire(mkey, K.MINUTE_BUCKET_TTL_S)
+                hour.update(minutes[m])
+        pipe.delete(self.k(K.K_COUNT_HOUR))
+        if hour:
+            pipe.hset(self.k(K.K_COUNT_HOUR), mapping=dict(hour))
+        pipe.set(self.k(K.K_HOUR_THROUGH), minute - K.ROLLING_WINDOW_MIN)
         skey = self.k(K.K_DAY_STATS + day_key(now, self.tz))
         pipe.hset(skey, mapping={"reports": reports, "rating_sum": rating_sum, "rating_n": rating_n})
         pipe.expire(skey, K.DAY_BUCKET_TTL_S)
@@ -159,20 +215,15 @@ class Live:
         if not grids:
             return {}
         pipe = self.r.pipeline(transaction=False)
-        minute = minute_of(now)
-        for m in range(minute - K.ROLLING_WINDOW_MIN + 1, minute + 1):
-            pipe.hmget(self.k(K.K_COUNT_MIN + str(m)), grids)
+        pipe.hmget(self.k(K.K_COUNT_HOUR), grids)
         pipe.hmget(self.k(K.K_COUNT_DAY + day_key(now, self.tz)), grids)
-        *minutes, day = pipe.execute()
-        out: dict[str, list[int]] = {}
-        for i, g in enumerate(grids):
-            hour = sum(int(col[i]) for col in minutes if col[i] is not None)
-            out[g] = [hour, int(day[i] or 0)]
-        return out
+        hour, day = pipe.execute()
+        return {g: [int(h or 0), int(d or 0)] for g, h, d in zip(grids, hour, day, strict=True)}
 
     def all_grid_values(self, now: int) -> dict[str, list[int]]:
         day = self.r.hgetall(self.k(K.K_COUNT_DAY + day_key(now, self.tz)))
-        return self.grid_values(sorted(day), now)
+        hour = self.r.hgetall(self.k(K.K_COUNT_HOUR))
+        return {g: [int(hour.get(g, 0)), int(day.get(g, 0))] for g in sorted(day.keys() | hour.keys())}
 
     def board(self, now: int) -> dict[str, Any]:
         """The 1/3/5 board: per stage counts by colour and the oldest items."""

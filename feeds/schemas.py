@@ -97,8 +97,12 @@ _LIST_FIELDS = {"photos", "units"}
 
 
 def _decode(fields: dict[str, str], cls: type[E]) -> E:
+    if "" not in fields.values() and not (_LIST_FIELDS & fields.keys()):
+        try:  # the common case, on the hot path: nothing to unpack first
+            return msgspec.convert(fields, cls, strict=False)
+        except msgspec.ValidationError as exc:
+            raise InvalidEntry(str(exc)) from exc
     data: dict[str, Any] = dict(fields)
-    data.pop("v", None)
     for name in _LIST_FIELDS & data.keys():
         raw = data[name]
         try:

@@ -188,3 +188,21 @@ def test_sweep_marks_late_incidents_once(
     assert worker.sweep() == 0  # ordinary: routed by rule on accept, now waiting to arrive
     worker.clock = lambda: rep.ts + 301_000
     assert worker.sweep() == 1
+
+
+def test_rolling_hour_forgets_reports_older_than_an_hour_once(
+    worker: Worker, r: redis.Redis, settings: Settings, engine: Engine, district: District
+) -> None:
+    code, micro = a_building(district, 9)
+    t0 = report().ts
+    xadd(r, settings, REPORTS, report(address=code, ts=t0), report(address=code, ts=t0 + 30 * 60_000))
+    drain(worker)
+    live = Live(r, settings)
+    live.roll_hour(t0)  # first call only records where the window starts
+    assert live.grid_values([micro], t0)[micro] == [2, 2]
+    assert live.roll_hour(t0 + 61 * 60_000) == {micro}
+    assert live.roll_hour(t0 + 61 * 60_000) == set()  # a second worker subtracts nothing
+    assert live.grid_values([micro], t0 + 61 * 60_000)[micro][0] == 1
+    worker.clock = lambda: t0 + 61 * 60_000
+    worker.reconcile()  # SQL agrees
+    assert live.grid_values([micro], t0 + 61 * 60_000)[micro][0] == 1

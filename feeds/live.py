@@ -34,6 +34,7 @@ def summary(row: Row) -> dict[str, Any]:
         "id": row["id"],
         "state": row["state"],
         "stage": stage,
+        "kind": row["kind"],
         "cat": row["category"],
         "pri": row["priority"],
         "src": row["source"],

@@ -91,6 +91,11 @@ class Sensing:
         pipe.hgetall(self.k(K.K_CROWD_PEAK + day))
         res = pipe.execute()
         self._meta_written.update(meta)
+        # Discrete events (a muck truck's violation): every one counts, not just the latest.
+        events = [
+            r for r in readings
+            if (rule := THRESHOLDS.get(r.kind)) is not None and not rule.latching and r.value >= rule.on
+        ]
 
         peak = res[-1]
         idx = len(res) - 1 - (1 if zones else 0) - (1 if watched else 0)
@@ -99,7 +104,8 @@ class Sensing:
         alert_state = res[idx + (1 if watched else 0)] if zones else []
 
         totals = {z: sum(int(v) for v in vals) for z, vals in zip(zones, totals_raw, strict=True)}
-        return self._changes(batch, watched, alarm_state, totals, alert_state, peak, day, dirty)
+        reports = self._changes(batch, watched, alarm_state, totals, alert_state, peak, day, dirty)
+        return reports + [alarm_report(r, *self._where(r)[:2]) for r in events]
 
     def _changes(
         self,
@@ -120,10 +126,11 @@ class Sensing:
             alarming = held is not None and held != reading.id
             change = threshold_change(reading.kind, reading.value, alarming)
             if change == "raise":
-                latching = THRESHOLDS[reading.kind].latching
-                setter = pipe.hsetnx if latching else pipe.hset
-                setter(self.k(K.K_SENSOR_ALARM), sensor, reading.id)
-                raises.append((sensor, reading, None))
+                if THRESHOLDS[reading.kind].latching:
+                    pipe.hsetnx(self.k(K.K_SENSOR_ALARM), sensor, reading.id)
+                    raises.append((sensor, reading, None))
+                else:  # its events were taken one by one above; this is its status only
+                    pipe.hset(self.k(K.K_SENSOR_ALARM), sensor, reading.id)
                 dirty.sensors[sensor] = "alarm"
             elif change == "clear":
                 pipe.hdel(self.k(K.K_SENSOR_ALARM), sensor)

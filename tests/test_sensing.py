@@ -82,7 +82,12 @@ def test_every_muck_truck_violation_is_an_incident(
     drain(worker)
     xadd(r, settings, SENSORS, reading(sid, "muck_truck", 1, ts=first.ts + 5))
     drain(worker)
-    assert [r_["category"] for r_ in opened(engine)] == ["muck_truck", "muck_truck"]
+    # two violations and a quiet heartbeat from the same truck inside one batch
+    xadd(r, settings, SENSORS, reading(sid, "muck_truck", 1, ts=first.ts + 6),
+         reading(sid, "muck_truck", 1, ts=first.ts + 7), reading(sid, "muck_truck", 0, ts=first.ts + 8))
+    drain(worker)
+    assert [r_["category"] for r_ in opened(engine)] == ["muck_truck"] * 4
+    assert Live(r, settings).sensor_status(first.ts)[sid] == "online"
 
 
 def test_crowd_over_capacity_raises_one_alert_and_feeds_density(

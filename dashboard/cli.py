@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -62,20 +63,46 @@ def cmd_simulate(settings: Settings, args: argparse.Namespace) -> int:
 
     r = redis_client(require_redis_url(settings.redis_url))
     sim = Simulator(
-        r, settings, build_district(), speed=args.speed, start=args.start, seed=args.seed,
-        volume=args.volume, responders=not args.no_responders,
+        r,
+        settings,
+        build_district(),
+        speed=args.speed,
+        start=args.start,
+        seed=args.seed,
+        volume=args.volume,
+        responders=not args.no_responders,
     )
     sim.run(_stop_on_signals())
     return 0
+
+
+def port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 def cmd_web(settings: Settings, _args: argparse.Namespace) -> int:
     import uvicorn
 
     require_redis_url(settings.redis_url)
+    if not port_free(settings.host, settings.port):
+        print(
+            f"port {settings.port} on {settings.host} is in use; set PORT to another",
+            file=sys.stderr,
+        )
+        return 2
     uvicorn.run(
-        "dashboard.app:create_server", factory=True, host=settings.host, port=settings.port,
-        log_level="warning", ws="websockets-sansio",
+        "dashboard.app:create_server",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        ws="websockets-sansio",
     )
     return 0
 
@@ -107,6 +134,12 @@ def cmd_valkey(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     """Everything on embedded defaults: Valkey, SQLite, ingest, simulator, web."""
+    if not port_free(settings.host, settings.port):
+        print(
+            f"port {settings.port} on {settings.host} is in use; set PORT to another",
+            file=sys.stderr,
+        )
+        return 2
     stop = _stop_on_signals()
     server = None
     env = dict(os.environ)
@@ -169,8 +202,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = {
-    "run": cmd_run, "init": cmd_init, "ingest": cmd_ingest, "simulate": cmd_simulate,
-    "web": cmd_web, "check": cmd_check, "valkey": cmd_valkey,
+    "run": cmd_run,
+    "init": cmd_init,
+    "ingest": cmd_ingest,
+    "simulate": cmd_simulate,
+    "web": cmd_web,
+    "check": cmd_check,
+    "valkey": cmd_valkey,
 }
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import redis
+
 from feeds import constants as K
 from feeds.clock import now_ms
 from feeds.settings import Settings
-
-import redis
 
 
 def stream_status(r: redis.Redis, settings: Settings) -> list[dict[str, Any]]:
@@ -40,8 +40,12 @@ def workers(r: redis.Redis, settings: Settings) -> list[dict[str, Any]]:
 def recent_dead_letters(r: redis.Redis, settings: Settings, n: int = 10) -> list[dict[str, Any]]:
     out = []
     for entry_id, fields in r.xrevrange(settings.key(K.STREAM_DEAD), count=n):
-        out.append({
-            "id": entry_id, "stream": fields.get("stream"), "reason": fields.get("reason"),
-            "fields": json.loads(fields.get("fields") or "{}"),
-        })
+        out.append(
+            {
+                "id": entry_id,
+                "stream": fields.get("stream"),
+                "reason": fields.get("reason"),
+                "fields": json.loads(fields.get("fields") or "{}"),
+            }
+        )
     return out

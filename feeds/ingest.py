@@ -16,7 +16,7 @@ from typing import Any
 
 import redis
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import OperationalError
 
 from feeds import constants as K
 from feeds import records, store
@@ -24,7 +24,6 @@ from feeds.clock import day_start, minute_of, now_ms
 from feeds.figures import compliance
 from feeds.live import Dirty, Live
 from feeds.pipeline import ACTIVE, IllegalTransition, apply
-from feeds.store import incident_of
 from feeds.reference import Place, Reference
 from feeds.schemas import (
     Action,
@@ -38,6 +37,7 @@ from feeds.schemas import (
 from feeds.sensing import Sensing
 from feeds.settings import Settings
 from feeds.sla import SlaPolicy
+from feeds.store import incident_of
 from feeds.tables import incident_events, incidents
 
 log = logging.getLogger("watchfloor.ingest")
@@ -77,6 +77,11 @@ class Worker:
 
     # --- set-up -------------------------------------------------------------
 
+    def register_sensors(self) -> None:
+        self.live.register_sensors(
+            {s.id: f"{s.kind}|{s.lon}|{s.lat}|{s.zone or ''}" for s in self.ref.sensors.values()}
+        )
+
     def ensure_groups(self) -> None:
         for key in self.keys:
             try:
@@ -89,6 +94,7 @@ class Worker:
 
     def run(self, stop: threading.Event) -> None:
         self.ensure_groups()
+        self.register_sensors()
         log.info("ingest worker %s started", self.consumer)
         backoff = 0.5
         while not stop.is_set():
@@ -161,9 +167,7 @@ class Worker:
         return True
 
     def heartbeat(self) -> None:
-        self.r.set(
-            self.s.key(K.K_HEARTBEAT + self.consumer), self.clock(), ex=K.HEARTBEAT_TTL_S
-        )
+        self.r.set(self.s.key(K.K_HEARTBEAT + self.consumer), self.clock(), ex=K.HEARTBEAT_TTL_S)
 
     # --- applying a batch ---------------------------------------------------
 
@@ -191,7 +195,9 @@ class Worker:
             self._apply_actions(entries)
 
     @staticmethod
-    def _decode(entries: list[Entry], decoder: Callable[[dict[str, str]], Any]) -> tuple[list[Any], list[Dead]]:
+    def _decode(
+        entries: list[Entry], decoder: Callable[[dict[str, str]], Any]
+    ) -> tuple[list[Any], list[Dead]]:
         good, dead = [], []
         for eid, fields in entries:
             if not fields:  # trimmed from the stream before it was read
@@ -269,12 +275,20 @@ class Worker:
         self._finish(pipe, stream, entries, dead, now)
         self.dirty.grids.update(r["micro_grid"] for r in new_rows if r["micro_grid"])
 
-    def _finish(self, pipe: Any, stream: str, entries: list[Entry], dead: list[Dead], now: int) -> None:
+    def _finish(
+        self, pipe: Any, stream: str, entries: list[Entry], dead: list[Dead], now: int
+    ) -> None:
         for eid, fields, reason in dead:
             log.info("dead letter %s %s: %s", stream, eid, reason)
             pipe.xadd(
                 self.s.key(K.STREAM_DEAD),
-                {"stream": stream, "entry": eid, "reason": reason, "fields": json.dumps(fields, ensure_ascii=False), "at": now},
+                {
+                    "stream": stream,
+                    "entry": eid,
+                    "reason": reason,
+                    "fields": json.dumps(fields, ensure_ascii=False),
+                    "at": now,
+                },
                 maxlen=K.MAXLEN_DEAD,
                 approximate=True,
             )
@@ -286,7 +300,9 @@ class Worker:
         now = self.clock()
         with self.engine.begin() as conn:
             store.add_dead_letters(conn, [records.dead_row(stream, *d, at=now) for d in dead])
-        self._finish(self.r.pipeline(transaction=False), stream, [(d[0], d[1]) for d in dead], dead, now)
+        self._finish(
+            self.r.pipeline(transaction=False), stream, [(d[0], d[1]) for d in dead], dead, now
+        )
 
     def _apply_actions(self, entries: list[Entry]) -> None:
         actions: list[Action]
@@ -317,20 +333,32 @@ class Worker:
                     continue
                 trail.append(records.action_trail(action))
                 row = rows[action.incident]
-                if action.action == "accept" and row["suggested_unit"] and self.ref.router.automatic(
-                    row["category"], row["priority"]
+                if (
+                    action.action == "accept"
+                    and row["suggested_unit"]
+                    and self.ref.router.automatic(row["category"], row["priority"])
                 ):
                     auto = Action(
-                        id=f"{action.id}:assign", incident=inc.id, action="dispatch",
-                        actor="rule", ts=action.ts, unit=row["suggested_unit"], note="智能交办",
+                        id=f"{action.id}:assign",
+                        incident=inc.id,
+                        action="dispatch",
+                        actor="rule",
+                        ts=action.ts,
+                        unit=row["suggested_unit"],
+                        note="智能交办",
                     )
                     new = apply(new, auto)
                     trail.append(records.action_trail(auto, kind="assign"))
                 if action.action == "merge" and action.into:
-                    trail.append(records.system_trail(
-                        f"{action.id}:into", action.into, "comment", action.ts,
-                        note=f"merged from {inc.id}",
-                    ))
+                    trail.append(
+                        records.system_trail(
+                            f"{action.id}:into",
+                            action.into,
+                            "comment",
+                            action.ts,
+                            note=f"merged from {inc.id}",
+                        )
+                    )
                 if action.action == "rate" and action.rating:
                     ratings.append((action.ts, action.rating))
                 current[inc.id] = new
@@ -345,7 +373,9 @@ class Worker:
                 updates.append({"id": iid, **cols})
             store.update_incidents(conn, updates)
             store.insert_new(conn, incident_events, "event_id", trail)
-            store.add_dead_letters(conn, [records.dead_row(K.STREAM_ACTIONS, *d, at=now) for d in dead])
+            store.add_dead_letters(
+                conn, [records.dead_row(K.STREAM_ACTIONS, *d, at=now) for d in dead]
+            )
         pipe = self.r.pipeline(transaction=False)
         self.live.put_incidents(pipe, [rows[i] for i in sorted(changed)], self.dirty)
         for at, rating in ratings:
@@ -359,7 +389,7 @@ class Worker:
             if unit not in self.ref.unit_ids:
                 return f"unknown unit {unit}"
         if action.action == "merge":
-            target = current.get(action.into)
+            target = current.get(action.into) if action.into else None
             if target is None:
                 return f"unknown incident {action.into} to merge into"
             if target.state not in ACTIVE | {"resolved"}:
@@ -404,10 +434,16 @@ class Worker:
                 row["late"] = ",".join(sorted(late))
                 row["sweep_at"] = records.sweep_at(inc, row, late)
                 updates.append({"id": row["id"], "late": row["late"], "sweep_at": row["sweep_at"]})
-                trail.append(records.system_trail(
-                    f"{row['id']}:overdue:{stage}", row["id"], "overdue", now, stage=stage,
-                    due=row[f"due_{stage}"],
-                ))
+                trail.append(
+                    records.system_trail(
+                        f"{row['id']}:overdue:{stage}",
+                        row["id"],
+                        "overdue",
+                        now,
+                        stage=stage,
+                        due=row[f"due_{stage}"],
+                    )
+                )
             store.update_incidents(conn, updates)
             store.insert_new(conn, incident_events, "event_id", trail)
             day = store.day_rows(conn, day_start(now, self.s.timezone))

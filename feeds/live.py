@@ -114,7 +114,9 @@ class Live:
             return set()
         changed: set[str] = set()
         for m in range(int(through) + 1, last_out + 1):
-            if not self.r.set(self.k(K.K_HOUR_ROLLED + str(m)), 1, nx=True, ex=K.MINUTE_BUCKET_TTL_S):
+            if not self.r.set(
+                self.k(K.K_HOUR_ROLLED + str(m)), 1, nx=True, ex=K.MINUTE_BUCKET_TTL_S
+            ):
                 continue
             bucket = self.r.hgetall(self.k(K.K_COUNT_MIN + str(m)))
             if bucket:
@@ -127,7 +129,9 @@ class Live:
             self.r.set(self.k(K.K_HOUR_THROUGH), last_out)
         return changed
 
-    def put_incidents(self, pipe: Any, rows: Iterable[Row], dirty: Dirty, fresh: bool = False) -> None:
+    def put_incidents(
+        self, pipe: Any, rows: Iterable[Row], dirty: Dirty, fresh: bool = False
+    ) -> None:
         """Make the open set and the stage clocks match these rows' states.
 
         ``fresh``: the rows are new incidents, in no stage set yet.
@@ -158,9 +162,9 @@ class Live:
                 pipe.zrem(self.k(K.K_AMBER + stage), *ids)
         if items:
             pipe.hset(self.k(K.K_OPEN), mapping=items)
-        for stage, members in due.items():
-            pipe.zadd(self.k(K.K_DUE + stage), members)
-            pipe.zadd(self.k(K.K_AMBER + stage), amber[stage])
+        for pending, members in due.items():
+            pipe.zadd(self.k(K.K_DUE + pending), members)
+            pipe.zadd(self.k(K.K_AMBER + pending), amber[pending])
         if gone:
             pipe.hdel(self.k(K.K_OPEN), *gone)
         dirty.board = True
@@ -184,7 +188,11 @@ class Live:
         """Replace the derived state with what SQL says."""
         open_key = self.k(K.K_OPEN)
         pipe = self.r.pipeline(transaction=True)
-        pipe.delete(open_key, *(self.k(K.K_DUE + s) for s in STAGES), *(self.k(K.K_AMBER + s) for s in STAGES))
+        pipe.delete(
+            open_key,
+            *(self.k(K.K_DUE + s) for s in STAGES),
+            *(self.k(K.K_AMBER + s) for s in STAGES),
+        )
         self.put_incidents(pipe, active, Dirty())
         dkey = self.k(K.K_COUNT_DAY + day_key(now, self.tz))
         pipe.delete(dkey)
@@ -205,7 +213,9 @@ class Live:
             pipe.hset(self.k(K.K_COUNT_HOUR), mapping=dict(hour))
         pipe.set(self.k(K.K_HOUR_THROUGH), minute - K.ROLLING_WINDOW_MIN)
         skey = self.k(K.K_DAY_STATS + day_key(now, self.tz))
-        pipe.hset(skey, mapping={"reports": reports, "rating_sum": rating_sum, "rating_n": rating_n})
+        pipe.hset(
+            skey, mapping={"reports": reports, "rating_sum": rating_sum, "rating_n": rating_n}
+        )
         pipe.expire(skey, K.DAY_BUCKET_TTL_S)
         pipe.execute()
 
@@ -224,7 +234,9 @@ class Live:
     def all_grid_values(self, now: int) -> dict[str, list[int]]:
         day = self.r.hgetall(self.k(K.K_COUNT_DAY + day_key(now, self.tz)))
         hour = self.r.hgetall(self.k(K.K_COUNT_HOUR))
-        return {g: [int(hour.get(g, 0)), int(day.get(g, 0))] for g in sorted(day.keys() | hour.keys())}
+        return {
+            g: [int(hour.get(g, 0)), int(day.get(g, 0))] for g in sorted(day.keys() | hour.keys())
+        }
 
     def board(self, now: int) -> dict[str, Any]:
         """The 1/3/5 board: per stage counts by colour and the oldest items."""
@@ -275,11 +287,20 @@ class Live:
             out[sensor] = (float(lon), float(lat), int(float(people)))
         return out
 
+    def register_sensors(self, meta: Mapping[str, str]) -> None:
+        """Known sensors, so that one never heard from shows as offline."""
+        if meta:
+            self.r.hset(self.k(K.K_SENSOR_META), mapping=dict(meta))
+
     def sensor_status(self, now: int) -> dict[str, str]:
-        seen = self.r.hgetall(self.k(K.K_SENSOR_SEEN))
-        alarm = self.r.hgetall(self.k(K.K_SENSOR_ALARM))
+        pipe = self.r.pipeline(transaction=False)
+        pipe.hkeys(self.k(K.K_SENSOR_META))
+        pipe.hgetall(self.k(K.K_SENSOR_SEEN))
+        pipe.hgetall(self.k(K.K_SENSOR_ALARM))
+        known, seen, alarm = pipe.execute()
         limit = now - K.SENSOR_OFFLINE_AFTER_S * 1000
-        out = {s: ("online" if int(t) >= limit else "offline") for s, t in seen.items()}
+        out = dict.fromkeys(known, "offline")
+        out.update({s: ("online" if int(t) >= limit else "offline") for s, t in seen.items()})
         for s in alarm:
             out[s] = "alarm"
         return out

@@ -12,7 +12,9 @@ from typing import Literal
 
 from feeds.schemas import Action, InvalidEntry
 
-State = Literal["reported", "accepted", "dispatched", "on_site", "resolved", "closed", "rejected", "merged"]
+State = Literal[
+    "reported", "accepted", "dispatched", "on_site", "resolved", "closed", "rejected", "merged"
+]
 Stage = Literal["accept", "dispatch", "arrive", "resolve"]
 
 STAGES: tuple[Stage, ...] = ("accept", "dispatch", "arrive", "resolve")

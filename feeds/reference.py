@@ -80,7 +80,9 @@ class Reference:
 
     @classmethod
     def load(cls, conn: Connection) -> Reference:
-        return cls(*(store.load_rows(conn, t) for t in (areas, buildings, crowd_zones, sensors, units)))
+        return cls(
+            *(store.load_rows(conn, t) for t in (areas, buildings, crowd_zones, sensors, units))
+        )
 
     def place(self, micro_grid: str | None, lon: float | None, lat: float | None) -> Place:
         grid = self.parent.get(micro_grid) if micro_grid else None

@@ -34,35 +34,71 @@ def reference_rows(d: District) -> dict[str, list[Row]]:
     areas = []
     for a in d.areas.itertuples(index=False):
         point = a.geometry.representative_point()
-        areas.append({
-            "code": a.code, "level": a.level, "name": a.name, "name_en": a.name_en,
-            "parent": a.parent if isinstance(a.parent, str) else None,
-            "lon": round(point.x, 6), "lat": round(point.y, 6), "geometry": _geojson(a.geometry),
-        })
+        areas.append(
+            {
+                "code": a.code,
+                "level": a.level,
+                "name": a.name,
+                "name_en": a.name_en,
+                "parent": a.parent if isinstance(a.parent, str) else None,
+                "lon": round(point.x, 6),
+                "lat": round(point.y, 6),
+                "geometry": _geojson(a.geometry),
+            }
+        )
     zones = []
     for z in d.crowd_zones.itertuples(index=False):
         point = z.geometry.representative_point()
-        zones.append({
-            "code": z.code, "name": z.name, "name_en": z.name_en, "capacity": int(z.capacity),
-            "lon": round(point.x, 6), "lat": round(point.y, 6), "geometry": _geojson(z.geometry),
-        })
+        zones.append(
+            {
+                "code": z.code,
+                "name": z.name,
+                "name_en": z.name_en,
+                "capacity": int(z.capacity),
+                "lon": round(point.x, 6),
+                "lat": round(point.y, 6),
+                "geometry": _geojson(z.geometry),
+            }
+        )
     buildings = [
-        {"code": b.code, "micro_grid": b.micro_grid, "name": b.name,
-         "lon": float(b.lon), "lat": float(b.lat)}
+        {
+            "code": b.code,
+            "micro_grid": b.micro_grid,
+            "name": b.name,
+            "lon": float(b.lon),
+            "lat": float(b.lat),
+        }
         for b in d.buildings.itertuples(index=False)
     ]
     sensors = [
-        {"id": s.id, "kind": s.kind, "unit": s.unit, "lon": float(s.lon), "lat": float(s.lat),
-         "zone": s.zone if isinstance(s.zone, str) else None, "micro_grid": s.micro_grid}
+        {
+            "id": s.id,
+            "kind": s.kind,
+            "unit": s.unit,
+            "lon": float(s.lon),
+            "lat": float(s.lat),
+            "zone": s.zone if isinstance(s.zone, str) else None,
+            "micro_grid": s.micro_grid,
+        }
         for s in d.sensors.itertuples(index=False)
     ]
     units = [
-        {"id": u.id, "name": u.name, "name_en": u.name_en, "kind": u.kind,
-         "street": u.street if isinstance(u.street, str) else None}
+        {
+            "id": u.id,
+            "name": u.name,
+            "name_en": u.name_en,
+            "kind": u.kind,
+            "street": u.street if isinstance(u.street, str) else None,
+        }
         for u in d.units.itertuples(index=False)
     ]
-    return {"areas": areas, "buildings": buildings, "units": units,
-            "crowd_zones": zones, "sensors": sensors}
+    return {
+        "areas": areas,
+        "buildings": buildings,
+        "units": units,
+        "crowd_zones": zones,
+        "sensors": sensors,
+    }
 
 
 def ensure_reference(engine: Engine, seed: int = 7) -> bool:

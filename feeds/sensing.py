@@ -93,8 +93,11 @@ class Sensing:
         self._meta_written.update(meta)
         # Discrete events (a muck truck's violation): every one counts, not just the latest.
         events = [
-            r for r in readings
-            if (rule := THRESHOLDS.get(r.kind)) is not None and not rule.latching and r.value >= rule.on
+            r
+            for r in readings
+            if (rule := THRESHOLDS.get(r.kind)) is not None
+            and not rule.latching
+            and r.value >= rule.on
         ]
 
         peak = res[-1]
@@ -185,4 +188,6 @@ class Sensing:
         if zone is None:
             return alarm_report(reading, lon, lat)
         info = self.ref.zones[zone]
-        return crowd_report(reading, zone, info.name, totals[zone], info.capacity, info.lon, info.lat)
+        return crowd_report(
+            reading, zone, info.name, totals[zone], info.capacity, info.lon, info.lat
+        )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from feeds.schemas import Report, SensorReading
+from feeds.schemas import Priority, Report, SensorReading
 from feeds.vocab import SENSOR_KINDS
 
 Change = Literal["raise", "clear"] | None
@@ -21,7 +21,7 @@ class Threshold:
     on: float
     off: float
     category: str
-    priority: str
+    priority: Priority
     latching: bool = True  # False: every reading over the limit is an event of its own
 
 
@@ -76,8 +76,13 @@ def alarm_report(reading: SensorReading, lon: float, lat: float) -> Report:
 
 
 def crowd_report(
-    reading: SensorReading, zone: str, zone_name: str, people: int, capacity: int,
-    lon: float, lat: float,
+    reading: SensorReading,
+    zone: str,
+    zone_name: str,
+    people: int,
+    capacity: int,
+    lon: float,
+    lat: float,
 ) -> Report:
     return Report(
         id=f"crowd:{zone}:{reading.id}",

@@ -58,8 +58,12 @@ CATCHUP_S = 60.0  # events due longer ago than this (the process was stalled) ar
 MUCK_QUIET_S = 3.0
 REMEMBER = 50_000  # report kinds and finished incidents kept in memory
 # Units called in when an urgent incident goes to joint handling (联动处置).
-JOINT_KINDS = {"gas_leak": ("emergency", "fire", "police"), "fire": ("fire", "police"),
-               "crowd": ("police", "emergency"), "safety": ("emergency", "police")}
+JOINT_KINDS = {
+    "gas_leak": ("emergency", "fire", "police"),
+    "fire": ("fire", "police"),
+    "crowd": ("police", "emergency"),
+    "safety": ("emergency", "police"),
+}
 ESCALATE_AFTER_S = 20.0
 MIN_WORK_S = 20.0  # on site at least this long in real time, however fast the day runs
 
@@ -141,8 +145,12 @@ class Responders:
         if actions:
             pipe = self.r.pipeline(transaction=False)
             for a in actions:
-                pipe.xadd(self.s.key(K.STREAM_ACTIONS), encode(a),  # type: ignore[arg-type]
-                          maxlen=K.MAXLEN_ACTIONS, approximate=True)
+                pipe.xadd(
+                    self.s.key(K.STREAM_ACTIONS),
+                    encode(a),
+                    maxlen=K.MAXLEN_ACTIONS,
+                    approximate=True,
+                )
             pipe.execute()
         self.sent += len(actions)
         return len(actions)
@@ -152,8 +160,9 @@ class Responders:
         t = self._tracks.get(iid)
         if t is None:
             src, pri = str(s.get("src")), str(s.get("pri"))
-            t = self._tracks[iid] = _Track(plan_for(self.seed, iid, src, pri, self.kinds.get(iid)),
-                                           state, now)
+            t = self._tracks[iid] = _Track(
+                plan_for(self.seed, iid, src, pri, self.kinds.get(iid)), state, now
+            )
         elif t.state != state:
             t.state, t.since = state, now
         p, waited = t.plan, now - t.since
@@ -164,14 +173,31 @@ class Responders:
         kind = self.kinds.get(iid)
         out: list[Action] = []
 
-        def act(action: ActionKind, actor: str, unit: str | None = None,
-                units: tuple[str, ...] = (), note: str = "", reason: str = "") -> bool:
+        def act(
+            action: ActionKind,
+            actor: str,
+            unit: str | None = None,
+            units: tuple[str, ...] = (),
+            note: str = "",
+            reason: str = "",
+        ) -> bool:
             """Only once, and only what the state allows."""
             if action in t.sent or state not in ALLOWED[action]:
                 return False
             t.sent.add(action)
-            out.append(Action(id=action_id(iid, action), incident=iid, action=action, actor=actor,
-                              ts=ms(now), unit=unit, units=units, note=note, reason=reason))
+            out.append(
+                Action(
+                    id=action_id(iid, action),
+                    incident=iid,
+                    action=action,
+                    actor=actor,
+                    ts=ms(now),
+                    unit=unit,
+                    units=units,
+                    note=note,
+                    reason=reason,
+                )
+            )
             return True
 
         # Escalate and comment before a resolve sent in the same round.
@@ -206,20 +232,29 @@ class Responders:
     def _follow_up(self, iid: str, p: Plan, now: float) -> None:
         """Close, then rate: a resolved incident has left the open set, so schedule them."""
         at = now + p.close_s
-        close = Action(id=action_id(iid, "close"), incident=iid, action="close",
-                       actor=p.officer, ts=ms(at))
+        close = Action(
+            id=action_id(iid, "close"), incident=iid, action="close", actor=p.officer, ts=ms(at)
+        )
         heapq.heappush(self._later, (at, next(self._seq), close))
         if p.rating is not None:
             at += p.rate_s
-            rate = Action(id=action_id(iid, "rate"), incident=iid, action="rate",
-                          actor="报告人", ts=ms(at), rating=p.rating)
+            rate = Action(
+                id=action_id(iid, "rate"),
+                incident=iid,
+                action="rate",
+                actor="报告人",
+                ts=ms(at),
+                rating=p.rating,
+            )
             heapq.heappush(self._later, (at, next(self._seq), rate))
         _remember(self._done, iid)
 
     def _joint(self, cat: str, grid: str | None, current: str | None) -> tuple[str, ...]:
         street = street_of(grid)
-        picks = (self._unit_of.get((k, street)) or self._unit_of.get((k, None))
-                 for k in JOINT_KINDS.get(cat, ("police", "grid_worker")))
+        picks = (
+            self._unit_of.get((k, street)) or self._unit_of.get((k, None))
+            for k in JOINT_KINDS.get(cat, ("police", "grid_worker"))
+        )
         return tuple(dict.fromkeys(u for u in picks if u and u != current))
 
 
@@ -285,12 +320,19 @@ class Simulator:
         self._progress_at = real_start
         self.responders = (
             Responders(r, settings, self.world, seed=seed, speed=speed, kinds=self._kinds)
-            if responders else None
+            if responders
+            else None
         )
 
     def run(self, stop: threading.Event) -> None:
-        log.info("simulator: sim %s, %gx, seed %d, volume %g, run %s", clock_label(
-            self.sim.sim_start), self.sim.speed, self.seed, self.day.volume, self.run_tag)
+        log.info(
+            "simulator: sim %s, %gx, seed %d, volume %g, run %s",
+            clock_label(self.sim.sim_start),
+            self.sim.speed,
+            self.seed,
+            self.day.volume,
+            self.run_tag,
+        )
         while not stop.is_set():
             try:
                 self.step(self.clock())
@@ -308,11 +350,19 @@ class Simulator:
         if reports or readings:
             pipe = self.r.pipeline(transaction=False)
             for rep in reports:
-                pipe.xadd(self.s.key(K.STREAM_REPORTS), encode(rep),  # type: ignore[arg-type]
-                          maxlen=K.MAXLEN_REPORTS, approximate=True)
+                pipe.xadd(
+                    self.s.key(K.STREAM_REPORTS),
+                    encode(rep),
+                    maxlen=K.MAXLEN_REPORTS,
+                    approximate=True,
+                )
             for reading in readings:
-                pipe.xadd(self.s.key(K.STREAM_SENSORS), encode(reading),  # type: ignore[arg-type]
-                          maxlen=K.MAXLEN_SENSORS, approximate=True)
+                pipe.xadd(
+                    self.s.key(K.STREAM_SENSORS),
+                    encode(reading),
+                    maxlen=K.MAXLEN_SENSORS,
+                    approximate=True,
+                )
             pipe.execute()
         actions = self.responders.step(now) if self.responders else 0
         done = Totals(len(reports), len(readings), actions)
@@ -322,8 +372,13 @@ class Simulator:
         if now - self._progress_at >= PROGRESS_EVERY_S:
             self._progress_at = now
             t = self.totals
-            log.info("sim %s | reports %s | readings %s | actions %s", clock_label(sim_now),
-                     f"{t.reports:,}", f"{t.readings:,}", f"{t.actions:,}")
+            log.info(
+                "sim %s | reports %s | readings %s | actions %s",
+                clock_label(sim_now),
+                f"{t.reports:,}",
+                f"{t.readings:,}",
+                f"{t.actions:,}",
+            )
         return done
 
     def _schedule(self, sim_now: float) -> None:
@@ -379,9 +434,17 @@ class Simulator:
         out: list[SensorReading] = []
         for at, i, value in due:
             s = self.world.sensors[i]
-            out.append(SensorReading(
-                id=f"sim-s-{self.seed}-{self.run_tag}-{next(self._n_readings)}", sensor=s.id,
-                kind=s.kind, value=value, unit=s.unit, ts=ms(at), lon=s.lon, lat=s.lat,
-                zone=s.zone,
-            ))
+            out.append(
+                SensorReading(
+                    id=f"sim-s-{self.seed}-{self.run_tag}-{next(self._n_readings)}",
+                    sensor=s.id,
+                    kind=s.kind,
+                    value=value,
+                    unit=s.unit,
+                    ts=ms(at),
+                    lon=s.lon,
+                    lat=s.lat,
+                    zone=s.zone,
+                )
+            )
         return out

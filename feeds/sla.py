@@ -49,9 +49,12 @@ def add_working_days(start: datetime, days: int) -> datetime:
     return out
 
 
+DEFAULT_BUDGETS = Budgets()
+
+
 @dataclass(frozen=True)
 class SlaPolicy:
-    default: Budgets = Budgets()
+    default: Budgets = DEFAULT_BUDGETS
     rules: tuple[Rule, ...] = ()
     timezone: str = "Asia/Shanghai"
 

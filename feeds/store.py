@@ -10,10 +10,9 @@ from sqlalchemy import (
     BigInteger,
     Column,
     Connection,
+    Engine,
     Float,
     Integer,
-    Engine,
-    Insert,
     Table,
     bindparam,
     create_engine,
@@ -65,9 +64,11 @@ def create_schema(engine: Engine) -> None:
     metadata.create_all(engine)
 
 
-def _insert(conn: Connection, table: Table) -> Insert:
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)  # type: ignore[no-any-return]
+def _insert(conn: Connection, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """The dialect's INSERT, which knows ON CONFLICT."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 def insert_new(conn: Connection, table: Table, key: str, rows: Sequence[Row]) -> set[str]:
@@ -114,6 +115,7 @@ def upsert_all(conn: Connection, table: Table, key: str, rows: Sequence[Row]) ->
 
 # --- reference data -------------------------------------------------------
 
+
 def has_district(conn: Connection) -> bool:
     return conn.execute(select(func.count()).select_from(areas)).scalar_one() > 0
 
@@ -132,8 +134,18 @@ def load_rows(conn: Connection, table: Table) -> list[Row]:
 # --- incidents ------------------------------------------------------------
 
 _STATE_COLUMNS = (
-    "state", "accepted_at", "dispatched_at", "on_site_at", "resolved_at", "closed_at",
-    "unit", "rating", "merged_into", "reject_reason", "resolution", "updated_at",
+    "state",
+    "accepted_at",
+    "dispatched_at",
+    "on_site_at",
+    "resolved_at",
+    "closed_at",
+    "unit",
+    "rating",
+    "merged_into",
+    "reject_reason",
+    "resolution",
+    "updated_at",
 )
 
 
@@ -242,8 +254,19 @@ def day_rows(conn: Connection, since: int) -> list[Row]:
     """The columns today's compliance and headline figures are computed from."""
     c = incidents.c
     stmt = select(
-        c.id, c.state, c.priority, c.category, c.reported_at, c.accepted_at, c.dispatched_at,
-        c.on_site_at, c.resolved_at, c.due_accept, c.due_dispatch, c.due_arrive, c.due_resolve,
+        c.id,
+        c.state,
+        c.priority,
+        c.category,
+        c.reported_at,
+        c.accepted_at,
+        c.dispatched_at,
+        c.on_site_at,
+        c.resolved_at,
+        c.due_accept,
+        c.due_dispatch,
+        c.due_arrive,
+        c.due_resolve,
         c.rating,
     ).where(c.reported_at >= since)
     return [dict(r._mapping) for r in conn.execute(stmt)]

@@ -114,7 +114,9 @@ incidents = Table(
     Column("due_dispatch", BigInteger, nullable=False),
     Column("due_arrive", BigInteger, nullable=False),
     Column("due_resolve", BigInteger, nullable=False),
-    Column("sweep_at", BigInteger),  # when the sweep must next look: pending deadline not yet flagged
+    Column(
+        "sweep_at", BigInteger
+    ),  # when the sweep must next look: pending deadline not yet flagged
     Column("late", String(64), nullable=False),  # comma list of stages marked overdue
     Column("updated_at", BigInteger, nullable=False),
 )

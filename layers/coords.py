@@ -80,8 +80,9 @@ def gcj02_to_wgs84(lon: npt.ArrayLike, lat: npt.ArrayLike) -> tuple[FloatArray, 
         dlon, dlat = _offset(x, y)
         nx = gx - dlon
         ny = gy - dlat
-        step = max(float(np.max(np.abs(nx - x), initial=0.0)),
-                   float(np.max(np.abs(ny - y), initial=0.0)))
+        step = max(
+            float(np.max(np.abs(nx - x), initial=0.0)), float(np.max(np.abs(ny - y), initial=0.0))
+        )
         x, y = nx, ny
         if step < _TOLERANCE:
             break

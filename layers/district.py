@@ -43,18 +43,45 @@ MIN_MICRO_GRIDS_PER_GRID: Final = 3
 STREETS: Final = (("江澄", "Jiangcheng"), ("望潮", "Wangchao"), ("云栖", "Yunqi"))
 # Invented two-syllable place names; none of them makes 西兴, 长河 or 浦沿.
 FIRST_SYLLABLES: Final = (
-    ("星", "Xing"), ("钱", "Qian"), ("江", "Jiang"), ("云", "Yun"), ("望", "Wang"),
-    ("春", "Chun"), ("明", "Ming"), ("锦", "Jin"), ("翠", "Cui"), ("金", "Jin"),
-    ("和", "He"), ("东", "Dong"), ("新", "Xin"), ("文", "Wen"), ("华", "Hua"),
-    ("晓", "Xiao"), ("月", "Yue"), ("丹", "Dan"), ("青", "Qing"), ("彩", "Cai"),
+    ("星", "Xing"),
+    ("钱", "Qian"),
+    ("江", "Jiang"),
+    ("云", "Yun"),
+    ("望", "Wang"),
+    ("春", "Chun"),
+    ("明", "Ming"),
+    ("锦", "Jin"),
+    ("翠", "Cui"),
+    ("金", "Jin"),
+    ("和", "He"),
+    ("东", "Dong"),
+    ("新", "Xin"),
+    ("文", "Wen"),
+    ("华", "Hua"),
+    ("晓", "Xiao"),
+    ("月", "Yue"),
+    ("丹", "Dan"),
+    ("青", "Qing"),
+    ("彩", "Cai"),
 )
 SECOND_SYLLABLES: Final = (
-    ("光", "guang"), ("塘", "tang"), ("晖", "hui"), ("苑", "yuan"), ("湾", "wan"),
-    ("岸", "an"), ("园", "yuan"), ("桥", "qiao"), ("庭", "ting"), ("澜", "lan"),
-    ("桂", "gui"), ("枫", "feng"), ("汀", "ting"), ("溪", "xi"), ("舟", "zhou"),
+    ("光", "guang"),
+    ("塘", "tang"),
+    ("晖", "hui"),
+    ("苑", "yuan"),
+    ("湾", "wan"),
+    ("岸", "an"),
+    ("园", "yuan"),
+    ("桥", "qiao"),
+    ("庭", "ting"),
+    ("澜", "lan"),
+    ("桂", "gui"),
+    ("枫", "feng"),
+    ("汀", "ting"),
+    ("溪", "xi"),
+    ("舟", "zhou"),
 )
 ESTATE_SUFFIXES: Final = ("花园", "家园", "公寓", "苑", "府", "大厦", "新村", "名邸")
-
 
 
 @dataclass(frozen=True)
@@ -138,8 +165,7 @@ def load_outline() -> Geom:
 
 def _nullable(values: Any, index: pd.Index) -> pd.Series:
     # pandas 3 turns a str column's None into NaN; an object Series keeps None.
-    return pd.Series([v if isinstance(v, str) else None for v in values], index=index,
-                     dtype=object)
+    return pd.Series([v if isinstance(v, str) else None for v in values], index=index, dtype=object)
 
 
 def _sample(polys: GeomArray, counts: npt.NDArray[np.int64], rng: np.random.Generator) -> XY:
@@ -219,8 +245,12 @@ def _strips(parent: Geom, direction: XY, k: int) -> list[Geom]:
     reach = float(np.ptp(along)) * 4 + 1.0
 
     def before(t: float) -> Geom:
-        corners = [t * d - reach * normal, t * d + reach * normal,
-                   (t - reach) * d + reach * normal, (t - reach) * d - reach * normal]
+        corners = [
+            t * d - reach * normal,
+            t * d + reach * normal,
+            (t - reach) * d + reach * normal,
+            (t - reach) * d - reach * normal,
+        ]
         return shapely.Polygon(corners)
 
     pieces: list[Geom] = []
@@ -317,10 +347,14 @@ def _areas(outline: Geom, bank: Geom, rng: np.random.Generator) -> list[dict[str
     """Area rows, level by level, in local metres; codes number cells in reading order."""
     rows: list[dict[str, Any]] = []
 
-    def add(code: str, level: str, name: str, name_en: str, parent: str | None,
-            geometry: Geom) -> None:
-        rows.append(dict(code=code, level=level, name=name, name_en=name_en, parent=parent,
-                         geometry=geometry))
+    def add(
+        code: str, level: str, name: str, name_en: str, parent: str | None, geometry: Geom
+    ) -> None:
+        rows.append(
+            dict(
+                code=code, level=level, name=name, name_en=name_en, parent=parent, geometry=geometry
+            )
+        )
 
     add(DISTRICT_CODE, "district", DISTRICT_NAME, DISTRICT_NAME_EN, None, outline)
     # Cut across the river's direction so every street gets a stretch of the bank.
@@ -338,88 +372,165 @@ def _areas(outline: Geom, bank: Geom, rng: np.random.Generator) -> list[dict[str
             communities.append((*community, cell))
 
     grids: list[tuple[str, str, str, Geom]] = []
-    grid_counts = _apportion(GRID_COUNT, np.array([g.area for *_, g in communities]),
-                             MIN_GRIDS_PER_COMMUNITY)
+    grid_counts = _apportion(
+        GRID_COUNT, np.array([g.area for *_, g in communities]), MIN_GRIDS_PER_COMMUNITY
+    )
     for (code, zh_c, en_c, cell), n in zip(communities, grid_counts, strict=True):
         for g, grid in enumerate(_tile(cell, int(n), rng), start=1):
             labels = (f"{code}-G{g:02d}", f"{zh_c}第{g}网格", f"{en_c} Grid {g}")
             add(labels[0], "grid", labels[1], labels[2], code, grid)
             grids.append((*labels, grid))
 
-    micro_counts = _apportion(MICRO_GRID_COUNT, np.array([g.area for *_, g in grids]),
-                              MIN_MICRO_GRIDS_PER_GRID)
+    micro_counts = _apportion(
+        MICRO_GRID_COUNT, np.array([g.area for *_, g in grids]), MIN_MICRO_GRIDS_PER_GRID
+    )
     for (code, zh_g, en_g, grid), n in zip(grids, micro_counts, strict=True):
         for m, micro in enumerate(_tile(grid, int(n), rng), start=1):
-            add(f"{code}-M{m}", "micro_grid", f"{zh_g}第{m}微网格", f"{en_g} Micro-grid {m}", code,
-                micro)
+            add(
+                f"{code}-M{m}",
+                "micro_grid",
+                f"{zh_g}第{m}微网格",
+                f"{en_g} Micro-grid {m}",
+                code,
+                micro,
+            )
     return rows
 
 
 def _buildings(micro: gpd.GeoDataFrame, rng: np.random.Generator) -> pd.DataFrame:
     counts = rng.integers(1, 6, size=len(micro))  # 1..5, about 3 per micro-grid
     xy = _sample(np.asarray(micro.geometry.values, dtype=object), counts, rng)
-    estates = [FIRST_SYLLABLES[a][0] + SECOND_SYLLABLES[b][0] + ESTATE_SUFFIXES[s]
-               for a, b, s in zip(rng.integers(0, len(FIRST_SYLLABLES), len(micro)),
-                                  rng.integers(0, len(SECOND_SYLLABLES), len(micro)),
-                                  rng.integers(0, len(ESTATE_SUFFIXES), len(micro)), strict=True)]
+    estates = [
+        FIRST_SYLLABLES[a][0] + SECOND_SYLLABLES[b][0] + ESTATE_SUFFIXES[s]
+        for a, b, s in zip(
+            rng.integers(0, len(FIRST_SYLLABLES), len(micro)),
+            rng.integers(0, len(SECOND_SYLLABLES), len(micro)),
+            rng.integers(0, len(ESTATE_SUFFIXES), len(micro)),
+            strict=True,
+        )
+    ]
     number = np.concatenate([np.arange(1, n + 1) for n in counts])
     estate = np.repeat(np.array(estates, dtype=object), counts)
-    return pd.DataFrame({
-        "code": [f"{ADDRESS_PREFIX}-{i:06d}" for i in range(1, len(xy) + 1)],
-        "micro_grid": np.repeat(micro["code"].to_numpy(), counts),
-        "lon": xy[:, 0],
-        "lat": xy[:, 1],
-        "name": [f"{e}{k}幢" for e, k in zip(estate, number, strict=True)],
-    })
+    return pd.DataFrame(
+        {
+            "code": [f"{ADDRESS_PREFIX}-{i:06d}" for i in range(1, len(xy) + 1)],
+            "micro_grid": np.repeat(micro["code"].to_numpy(), counts),
+            "lon": xy[:, 0],
+            "lat": xy[:, 1],
+            "name": [f"{e}{k}幢" for e, k in zip(estate, number, strict=True)],
+        }
+    )
 
 
-def _sensors(micro: gpd.GeoDataFrame, zones: gpd.GeoDataFrame,
-             rng: np.random.Generator) -> pd.DataFrame:
+def _sensors(
+    micro: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, rng: np.random.Generator
+) -> pd.DataFrame:
     per_zone = np.array([spec.counters for spec in CROWD_ZONES])
     zone_xy = _sample(np.asarray(zones.geometry.values, dtype=object), per_zone, rng)
     zone_codes = np.repeat(zones["code"].to_numpy(), per_zone)
-    ids = [f"crowd-{z}-{k:02d}" for z, n in zip(zones["code"], per_zone, strict=True)
-           for k in range(1, n + 1)]
-    frames = [pd.DataFrame({"id": ids, "kind": "crowd", "lon": zone_xy[:, 0],
-                            "lat": zone_xy[:, 1], "zone": zone_codes, "unit": "people"})]
+    ids = [
+        f"crowd-{z}-{k:02d}"
+        for z, n in zip(zones["code"], per_zone, strict=True)
+        for k in range(1, n + 1)
+    ]
+    frames = [
+        pd.DataFrame(
+            {
+                "id": ids,
+                "kind": "crowd",
+                "lon": zone_xy[:, 0],
+                "lat": zone_xy[:, 1],
+                "zone": zone_codes,
+                "unit": "people",
+            }
+        )
+    ]
     geoms = np.asarray(micro.geometry.values, dtype=object)
     for kind, prefix, unit, n in SITE_SENSORS:
         at = rng.choice(len(micro), size=n, replace=False)
         xy = _sample(geoms[at], np.ones(n, dtype=np.int64), rng)
-        frames.append(pd.DataFrame({"id": [f"{prefix}-{k:04d}" for k in range(1, n + 1)],
-                                    "kind": kind, "lon": xy[:, 0], "lat": xy[:, 1],
-                                    "zone": None, "unit": unit}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "id": [f"{prefix}-{k:04d}" for k in range(1, n + 1)],
+                    "kind": kind,
+                    "lon": xy[:, 0],
+                    "lat": xy[:, 1],
+                    "zone": None,
+                    "unit": unit,
+                }
+            )
+        )
     sensors = pd.concat(frames, ignore_index=True)
     sensors["zone"] = _nullable(sensors["zone"], sensors.index)
-    sensors["micro_grid"] = _nullable(GridIndex(micro).assign(sensors["lon"], sensors["lat"]),
-                                     sensors.index)
+    sensors["micro_grid"] = _nullable(
+        GridIndex(micro).assign(sensors["lon"], sensors["lat"]), sensors.index
+    )
     return sensors[["id", "kind", "lon", "lat", "zone", "micro_grid", "unit"]]
 
 
 def _units(streets: gpd.GeoDataFrame, rng: np.random.Generator) -> pd.DataFrame:
     rows: list[tuple[str, str, str, str, str | None]] = []
-    for code, name, name_en in zip(streets["code"], streets["name"], streets["name_en"],
-                                   strict=True):
+    for code, name, name_en in zip(
+        streets["code"], streets["name"], streets["name_en"], strict=True
+    ):
         short, short_en = name.removesuffix("街道"), name_en.removesuffix(" Street")
-        rows.append((f"{code}-GW", f"{name}网格员队伍", f"{name_en} grid workers",
-                     "grid_worker", code))
+        rows.append(
+            (f"{code}-GW", f"{name}网格员队伍", f"{name_en} grid workers", "grid_worker", code)
+        )
         for k in range(1, int(rng.integers(3, 6)) + 1):
-            rows.append((f"{code}-LE{k}", f"{name}综合行政执法队第{CHINESE_NUMERALS[k - 1]}中队",
-                         f"{name_en} law-enforcement squad {k}", "law_enforcement", code))
+            rows.append(
+                (
+                    f"{code}-LE{k}",
+                    f"{name}综合行政执法队第{CHINESE_NUMERALS[k - 1]}中队",
+                    f"{name_en} law-enforcement squad {k}",
+                    "law_enforcement",
+                    code,
+                )
+            )
         for k, (zh, en) in enumerate(_place_names(int(rng.integers(2, 5)), rng), start=1):
-            rows.append((f"{code}-PM{k}", f"{zh}物业服务有限公司", f"{en} Property Services",
-                         "property", code))
-        rows.append((f"{code}-MED", f"{name}人民调解委员会",
-                     f"{name_en} People's Mediation Committee", "mediation", code))
+            rows.append(
+                (
+                    f"{code}-PM{k}",
+                    f"{zh}物业服务有限公司",
+                    f"{en} Property Services",
+                    "property",
+                    code,
+                )
+            )
+        rows.append(
+            (
+                f"{code}-MED",
+                f"{name}人民调解委员会",
+                f"{name_en} People's Mediation Committee",
+                "mediation",
+                code,
+            )
+        )
         rows.append((f"{code}-PS", f"{short}派出所", f"{short_en} Police Station", "police", code))
     rows += [
         (f"{DISTRICT_CODE}-FIRE", "滨江消防救援站", "Binjiang Fire Station", "fire", None),
-        (f"{DISTRICT_CODE}-EM", "区应急管理局", "District Emergency Management Bureau",
-         "emergency", None),
-        (f"{DISTRICT_CODE}-LAB", "区劳动保障监察大队", "District Labour Inspection Brigade",
-         "labour", None),
-        (f"{DISTRICT_CODE}-MKT", "区市场监督管理局", "District Market Regulation Bureau",
-         "market", None),
+        (
+            f"{DISTRICT_CODE}-EM",
+            "区应急管理局",
+            "District Emergency Management Bureau",
+            "emergency",
+            None,
+        ),
+        (
+            f"{DISTRICT_CODE}-LAB",
+            "区劳动保障监察大队",
+            "District Labour Inspection Brigade",
+            "labour",
+            None,
+        ),
+        (
+            f"{DISTRICT_CODE}-MKT",
+            "区市场监督管理局",
+            "District Market Regulation Bureau",
+            "market",
+            None,
+        ),
     ]
     units = pd.DataFrame(rows, columns=["id", "name", "name_en", "kind", "street"])
     units["street"] = _nullable(units["street"], units.index)
@@ -447,15 +558,23 @@ def build_district(seed: int = 7) -> District:
 
     zone_geoms = frame.to_lonlat(np.array(_crowd_zones(outline, river, bank, rng), dtype=object))
     zones = gpd.GeoDataFrame(
-        {"code": [z.code for z in CROWD_ZONES], "name": [z.name for z in CROWD_ZONES],
-         "name_en": [z.name_en for z in CROWD_ZONES],
-         "capacity": [z.capacity for z in CROWD_ZONES]},
-        geometry=list(zone_geoms), crs=CRS)
+        {
+            "code": [z.code for z in CROWD_ZONES],
+            "name": [z.name for z in CROWD_ZONES],
+            "name_en": [z.name_en for z in CROWD_ZONES],
+            "capacity": [z.capacity for z in CROWD_ZONES],
+        },
+        geometry=list(zone_geoms),
+        crs=CRS,
+    )
     return District(
         areas=areas,
         buildings=_buildings(micro, rng),
-        river=gpd.GeoDataFrame({"name": ["钱塘江"], "name_en": ["Qiantang River"]},
-                               geometry=[frame.to_lonlat(river)], crs=CRS),
+        river=gpd.GeoDataFrame(
+            {"name": ["钱塘江"], "name_en": ["Qiantang River"]},
+            geometry=[frame.to_lonlat(river)],
+            crs=CRS,
+        ),
         crowd_zones=zones,
         sensors=_sensors(micro, zones, rng),
         units=_units(areas[areas["level"] == "street"], rng),
@@ -467,17 +586,29 @@ def district_geojson(areas: gpd.GeoDataFrame, level: str, precision: int = 5) ->
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}; expected one of {LEVELS}")
     rows = areas[areas["level"] == level]
-    geoms = shapely.transform(np.asarray(rows.geometry.values, dtype=object),
-                              lambda c: np.round(c, precision))
+    geoms = shapely.transform(
+        np.asarray(rows.geometry.values, dtype=object), lambda c: np.round(c, precision)
+    )
     # Rounding can make neighbouring vertices equal; drop the repeats.
     geoms = shapely.remove_repeated_points(geoms)
     features = [
-        {"type": "Feature",
-         "properties": {"code": code, "name": name, "name_en": name_en,
-                        "parent": parent if isinstance(parent, str) else None},
-         "geometry": json.loads(text)}
+        {
+            "type": "Feature",
+            "properties": {
+                "code": code,
+                "name": name,
+                "name_en": name_en,
+                "parent": parent if isinstance(parent, str) else None,
+            },
+            "geometry": json.loads(text),
+        }
         for code, name, name_en, parent, text in zip(
-            rows["code"], rows["name"], rows["name_en"], rows["parent"],
-            shapely.to_geojson(geoms), strict=True)
+            rows["code"],
+            rows["name"],
+            rows["name_en"],
+            rows["parent"],
+            shapely.to_geojson(geoms),
+            strict=True,
+        )
     ]
     return {"type": "FeatureCollection", "features": features}

@@ -48,7 +48,9 @@ def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def session_engine(db_url: str, district: District, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def session_engine(
+    db_url: str, district: District, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
     settings = Settings(database_url=db_url, var_dir=tmp_path_factory.mktemp("var"))
     engine = store.make_engine(settings)
     metadata.drop_all(engine)

@@ -17,8 +17,14 @@ _n = itertools.count()
 
 def report(**over: Any) -> Report:
     base: dict[str, Any] = dict(
-        id=f"r-{next(_n)}", source="qr", kind="complaint", category="environment",
-        ts=now_ms(), text="垃圾堆放", lon=120.2, lat=30.2,
+        id=f"r-{next(_n)}",
+        source="qr",
+        kind="complaint",
+        category="environment",
+        ts=now_ms(),
+        text="垃圾堆放",
+        lon=120.2,
+        lat=30.2,
     )
     base.update(over)
     return Report(**base)
@@ -26,7 +32,11 @@ def report(**over: Any) -> Report:
 
 def action(incident: str, kind: str, **over: Any) -> Action:
     base: dict[str, Any] = dict(
-        id=f"a-{next(_n)}", incident=incident, action=kind, actor="值班员 李", ts=now_ms(),
+        id=f"a-{next(_n)}",
+        incident=incident,
+        action=kind,
+        actor="值班员 李",
+        ts=now_ms(),
     )
     base.update(over)
     return Action(**base)
@@ -34,7 +44,12 @@ def action(incident: str, kind: str, **over: Any) -> Action:
 
 def reading(sensor: str, kind: str, value: float, **over: Any) -> SensorReading:
     base: dict[str, Any] = dict(
-        id=f"s-{next(_n)}", sensor=sensor, kind=kind, value=value, unit="x", ts=now_ms(),
+        id=f"s-{next(_n)}",
+        sensor=sensor,
+        kind=kind,
+        value=value,
+        unit="x",
+        ts=now_ms(),
     )
     base.update(over)
     return SensorReading(**base)

@@ -22,8 +22,9 @@ def index(micro_grids: gpd.GeoDataFrame) -> GridIndex:
     return GridIndex(micro_grids)
 
 
-def brute_force(micro_grids: gpd.GeoDataFrame, lon: npt.NDArray[np.float64],
-                lat: npt.NDArray[np.float64]) -> list[str | None]:
+def brute_force(
+    micro_grids: gpd.GeoDataFrame, lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64]
+) -> list[str | None]:
     """No index: try every polygon in order, keep the first that covers each point."""
     out: list[str | None] = [None] * len(lon)
     for code, polygon in zip(micro_grids["code"], micro_grids.geometry, strict=True):
@@ -63,7 +64,8 @@ def test_points_on_shared_edges_go_to_the_first_listed_grid(
     assert all(g is not None for g in got)
     assert list(got) == brute_force(micro_grids, xy[:, 0], xy[:, 1])
     shared = [
-        (x, y) for x, y in xy
+        (x, y)
+        for x, y in xy
         if shapely.intersects_xy(np.asarray(micro_grids.geometry.values), x, y).sum() > 1
     ]
     assert len(shared) > 50  # the tie-break was really tested

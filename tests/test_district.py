@@ -101,8 +101,13 @@ def test_outline_file_is_small_credited_and_binjiang_sized() -> None:
 
 @pytest.mark.parametrize(
     ("level", "low", "high"),
-    [("district", 1, 1), ("street", 3, 3), ("community", 50, 70), ("grid", 480, 530),
-     ("micro_grid", 2900, 3300)],
+    [
+        ("district", 1, 1),
+        ("street", 3, 3),
+        ("community", 50, 70),
+        ("grid", 480, 530),
+        ("micro_grid", 2900, 3300),
+    ],
 )
 def test_level_counts(district: District, level: str, low: int, high: int) -> None:
     assert low <= len(district.level(level)) <= high
@@ -111,11 +116,20 @@ def test_level_counts(district: District, level: str, low: int, high: int) -> No
 def test_district_row(district: District) -> None:
     row = district.level("district").iloc[0]
     assert (row["code"], row["name"], row["name_en"]) == (
-        "BJ", "滨江区（演示·合成网格）", "Binjiang (demo, synthetic grids)")
+        "BJ",
+        "滨江区（演示·合成网格）",
+        "Binjiang (demo, synthetic grids)",
+    )
     assert row["parent"] is None
     assert district.areas.crs.to_epsg() == 4326
-    assert list(district.areas.columns) == ["code", "level", "name", "name_en", "parent",
-                                            "geometry"]
+    assert list(district.areas.columns) == [
+        "code",
+        "level",
+        "name",
+        "name_en",
+        "parent",
+        "geometry",
+    ]
 
 
 def test_codes_are_unique_and_well_formed(district: District) -> None:
@@ -126,8 +140,12 @@ def test_codes_are_unique_and_well_formed(district: District) -> None:
 
 @pytest.mark.parametrize(
     ("level", "pattern"),
-    [("street", r"^BJ\d{2}$"), ("community", r"^BJ\d{2}-C\d{2}$"),
-     ("grid", r"^BJ\d{2}-C\d{2}-G\d{2}$"), ("micro_grid", r"^BJ\d{2}-C\d{2}-G\d{2}-M\d+$")],
+    [
+        ("street", r"^BJ\d{2}$"),
+        ("community", r"^BJ\d{2}-C\d{2}$"),
+        ("grid", r"^BJ\d{2}-C\d{2}-G\d{2}$"),
+        ("micro_grid", r"^BJ\d{2}-C\d{2}-G\d{2}-M\d+$"),
+    ],
 )
 def test_codes_are_hierarchical(district: District, level: str, pattern: str) -> None:
     children = district.level(level)
@@ -153,7 +171,8 @@ def test_children_tile_their_parent(district: District, level: str) -> None:
         assert shapely.area(geoms).sum() == pytest.approx(parent.area, rel=1e-9)
         assert shapely.union_all(geoms).area == pytest.approx(parent.area, rel=1e-9)
         assert shapely.intersection(parent, shapely.union_all(geoms)).area == pytest.approx(
-            parent.area, rel=1e-9)
+            parent.area, rel=1e-9
+        )
 
 
 def test_streets_are_contiguous_and_about_equal(district: District) -> None:
@@ -173,8 +192,10 @@ def test_names_are_invented_and_read_like_chinese_ones(district: District) -> No
     assert communities["name"].str.fullmatch(r"[\u4e00-\u9fff]{2}社区").all()
     assert communities["name_en"].str.fullmatch(r"[A-Z][a-z']+ Community").all()
     name_of = dict(zip(areas["code"], areas["name"], strict=True))
-    for level, suffix, en in [("grid", r"第(\d+)网格", r"Grid (\d+)"),
-                              ("micro_grid", r"第(\d+)微网格", r"Micro-grid (\d+)")]:
+    for level, suffix, en in [
+        ("grid", r"第(\d+)网格", r"Grid (\d+)"),
+        ("micro_grid", r"第(\d+)微网格", r"Micro-grid (\d+)"),
+    ]:
         for row in district.level(level).itertuples():
             number = row.code.rsplit("-", 1)[1][1:].lstrip("0")
             zh_match = re.fullmatch(re.escape(name_of[row.parent]) + suffix, row.name)
@@ -197,8 +218,9 @@ def test_same_seed_same_district_and_fast() -> None:
     for name in ("buildings", "sensors", "units"):
         assert getattr(first, name).equals(getattr(again, name))
     assert not first.buildings[["lon", "lat"]].equals(other.buildings[["lon", "lat"]])
-    assert not shapely.equals(first.level("grid").geometry.values,
-                              other.level("grid").geometry.values).all()
+    assert not shapely.equals(
+        first.level("grid").geometry.values, other.level("grid").geometry.values
+    ).all()
 
 
 # --- buildings ----------------------------------------------------------------------------
@@ -251,14 +273,24 @@ def test_crowd_zones(district: District) -> None:
 
 # --- sensors and units --------------------------------------------------------------------
 
-SENSOR_KINDS = {"crowd": "people", "gas": "ppm", "fume": "mg/m3", "muck_truck": "alarm",
-                "ebike_charging": "V"}
+SENSOR_KINDS = {
+    "crowd": "people",
+    "gas": "ppm",
+    "fume": "mg/m3",
+    "muck_truck": "alarm",
+    "ebike_charging": "V",
+}
 
 
 @pytest.mark.parametrize(
     ("kind", "low", "high"),
-    [("crowd", 30, 50), ("gas", 30, 30), ("fume", 60, 60), ("muck_truck", 20, 20),
-     ("ebike_charging", 80, 80)],
+    [
+        ("crowd", 30, 50),
+        ("gas", 30, 30),
+        ("fume", 60, 60),
+        ("muck_truck", 20, 20),
+        ("ebike_charging", 80, 80),
+    ],
 )
 def test_sensor_counts(district: District, kind: str, low: int, high: int) -> None:
     assert low <= (district.sensors["kind"] == kind).sum() <= high
@@ -275,8 +307,9 @@ def test_sensors_are_placed_and_labelled(district: District) -> None:
     crowd = sensors[sensors["kind"] == "crowd"]
     assert crowd["id"].str.fullmatch(r"crowd-Z\d{2}-\d{2}").all()
     zone_of = district.crowd_zones.set_index("code").geometry
-    assert shapely.contains_xy(np.asarray(zone_of.loc[crowd["zone"]].values),
-                               crowd["lon"], crowd["lat"]).all()
+    assert shapely.contains_xy(
+        np.asarray(zone_of.loc[crowd["zone"]].values), crowd["lon"], crowd["lat"]
+    ).all()
     per_zone = crowd["zone"].value_counts()
     assert set(per_zone.index) == set(zone_of.index)
     assert per_zone.between(3, 8).all()

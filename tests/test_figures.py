@@ -11,18 +11,33 @@ T0 = 1_764_000_000_000
 
 @pytest.mark.parametrize(
     ("values", "q", "expected"),
-    [([], 90, None), ([5], 90, 5), (list(range(1, 11)), 90, 9), (list(range(1, 11)), 100, 10),
-     (list(range(1, 101)), 90, 90), ([3, 1, 2], 50, 2)],
+    [
+        ([], 90, None),
+        ([5], 90, 5),
+        (list(range(1, 11)), 90, 9),
+        (list(range(1, 11)), 100, 10),
+        (list(range(1, 101)), 90, 90),
+        ([3, 1, 2], 50, 2),
+    ],
 )
 def test_nearest_rank_percentile(values: list[int], q: float, expected: float | None) -> None:
     assert percentile(values, q) == expected
 
 
 def row(state: str = "reported", **done_s: int | None) -> dict[str, Any]:
-    cols = {"accept": "accepted_at", "dispatch": "dispatched_at", "arrive": "on_site_at", "resolve": "resolved_at"}
+    cols = {
+        "accept": "accepted_at",
+        "dispatch": "dispatched_at",
+        "arrive": "on_site_at",
+        "resolve": "resolved_at",
+    }
     out: dict[str, Any] = {
-        "state": state, "reported_at": T0, "due_accept": T0 + 60_000, "due_dispatch": T0 + 180_000,
-        "due_arrive": T0 + 300_000, "due_resolve": T0 + 86_400_000,
+        "state": state,
+        "reported_at": T0,
+        "due_accept": T0 + 60_000,
+        "due_dispatch": T0 + 180_000,
+        "due_arrive": T0 + 300_000,
+        "due_resolve": T0 + 86_400_000,
     }
     for stage, col in cols.items():
         s = done_s.get(stage)

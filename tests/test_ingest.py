@@ -19,7 +19,9 @@ from tests.helpers import ACTIONS, REPORTS, action, drain, report, xadd
 
 
 @pytest.fixture
-def worker(settings: Settings, r: redis.Redis, engine: Engine, reference: Reference, policy: SlaPolicy) -> Worker:
+def worker(
+    settings: Settings, r: redis.Redis, engine: Engine, reference: Reference, policy: SlaPolicy
+) -> Worker:
     w = Worker(settings, r, engine, reference, policy)
     w.ensure_groups()
     w.read_own_pending = False
@@ -82,9 +84,26 @@ def test_malformed_entries_go_to_dead_letters_and_good_ones_are_applied(
     worker: Worker, r: redis.Redis, settings: Settings, engine: Engine
 ) -> None:
     good1, good2 = report(), report()
-    bad_fields = {"id": "bad-1", "source": "qr", "kind": "complaint", "category": "parking", "ts": "yesterday", "lon": "120.2", "lat": "30.2"}
-    xadd(r, settings, REPORTS, good1, bad_fields, {"garbage": "\x00\xff<script>"}, good2,
-         report(category="no-such-thing"), report(address="NOPE-1", lon=None, lat=None))
+    bad_fields = {
+        "id": "bad-1",
+        "source": "qr",
+        "kind": "complaint",
+        "category": "parking",
+        "ts": "yesterday",
+        "lon": "120.2",
+        "lat": "30.2",
+    }
+    xadd(
+        r,
+        settings,
+        REPORTS,
+        good1,
+        bad_fields,
+        {"garbage": "\x00\xff<script>"},
+        good2,
+        report(category="no-such-thing"),
+        report(address="NOPE-1", lon=None, lat=None),
+    )
     assert drain(worker) == 6
     assert count(engine, incidents) == 2
     dead = r.xrange(settings.key(K.STREAM_DEAD))
@@ -114,11 +133,15 @@ def test_actions_move_the_incident_and_ordinary_matters_are_routed_by_rule(
     assert trail == ["report", "accept", "assign"]
     assert Live(r, settings).open_incidents()[rep.id]["stage"] == "arrive"
 
-    xadd(r, settings, ACTIONS,
-         action(rep.id, "arrive", ts=rep.ts + 200_000),
-         action(rep.id, "accept"),  # illegal now: dead letter, the rest applies
-         action(rep.id, "resolve", note="已清理", ts=rep.ts + 900_000),
-         action(rep.id, "rate", rating=5, ts=rep.ts + 950_000))
+    xadd(
+        r,
+        settings,
+        ACTIONS,
+        action(rep.id, "arrive", ts=rep.ts + 200_000),
+        action(rep.id, "accept"),  # illegal now: dead letter, the rest applies
+        action(rep.id, "resolve", note="已清理", ts=rep.ts + 900_000),
+        action(rep.id, "rate", rating=5, ts=rep.ts + 950_000),
+    )
     drain(worker)
     with engine.connect() as conn:
         row = store.load_incidents(conn, [rep.id])[rep.id]
@@ -130,7 +153,9 @@ def test_actions_move_the_incident_and_ordinary_matters_are_routed_by_rule(
     assert head["satisfaction"] == 5 and head["ratings"] == 1
 
 
-def test_urgent_matters_wait_for_an_officer(worker: Worker, r: redis.Redis, settings: Settings, engine: Engine) -> None:
+def test_urgent_matters_wait_for_an_officer(
+    worker: Worker, r: redis.Redis, settings: Settings, engine: Engine
+) -> None:
     rep = report(priority="urgent", category="safety")
     xadd(r, settings, REPORTS, rep)
     drain(worker)
@@ -152,7 +177,9 @@ def test_action_on_unknown_incident_or_unit_is_dead_lettered(
     assert reasons == ["unknown incident nope", "unknown unit NO-UNIT"]
 
 
-def test_replayed_action_is_applied_once(worker: Worker, r: redis.Redis, settings: Settings, engine: Engine) -> None:
+def test_replayed_action_is_applied_once(
+    worker: Worker, r: redis.Redis, settings: Settings, engine: Engine
+) -> None:
     rep = report(priority="urgent")
     xadd(r, settings, REPORTS, rep)
     drain(worker)
@@ -195,7 +222,9 @@ def test_rolling_hour_forgets_reports_older_than_an_hour_once(
 ) -> None:
     code, micro = a_building(district, 9)
     t0 = report().ts
-    xadd(r, settings, REPORTS, report(address=code, ts=t0), report(address=code, ts=t0 + 30 * 60_000))
+    xadd(
+        r, settings, REPORTS, report(address=code, ts=t0), report(address=code, ts=t0 + 30 * 60_000)
+    )
     drain(worker)
     live = Live(r, settings)
     live.roll_hour(t0)  # first call only records where the window starts

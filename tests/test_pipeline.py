@@ -10,13 +10,24 @@ from tests.helpers import action
 
 T0 = 1_764_000_000_000
 EXTRA = {
-    "dispatch": {"unit": "U1"}, "reassign": {"unit": "U2"}, "rate": {"rating": 4},
-    "reject": {"reason": "重复"}, "merge": {"into": "other"}, "escalate": {"units": ("U3",)},
+    "dispatch": {"unit": "U1"},
+    "reassign": {"unit": "U2"},
+    "rate": {"rating": 4},
+    "reject": {"reason": "重复"},
+    "merge": {"into": "other"},
+    "escalate": {"units": ("U3",)},
     "resolve": {"note": "done"},
 }
 EXPECTED_STATE = {
-    "accept": "accepted", "dispatch": "dispatched", "reassign": "dispatched", "arrive": "on_site",
-    "resolve": "resolved", "close": "closed", "rate": "closed", "reject": "rejected", "merge": "merged",
+    "accept": "accepted",
+    "dispatch": "dispatched",
+    "reassign": "dispatched",
+    "arrive": "on_site",
+    "resolve": "resolved",
+    "close": "closed",
+    "rate": "closed",
+    "reject": "rejected",
+    "merge": "merged",
 }
 
 
@@ -39,10 +50,17 @@ def test_every_state_and_action(state: str, kind: str) -> None:
 
 def test_the_whole_happy_path_records_each_moment() -> None:
     steps = [("accept", 20), ("dispatch", 100), ("arrive", 250), ("resolve", 3600), ("rate", 4000)]
-    inc = fold(Incident(id="i1", reported_at=T0),
-               [action("i1", k, ts=T0 + s * 1000, **EXTRA.get(k, {})) for k, s in steps])
+    inc = fold(
+        Incident(id="i1", reported_at=T0),
+        [action("i1", k, ts=T0 + s * 1000, **EXTRA.get(k, {})) for k, s in steps],
+    )
     assert inc.state == "closed"
-    assert [inc.done_at(s) for s in STAGES] == [T0 + 20_000, T0 + 100_000, T0 + 250_000, T0 + 3_600_000]
+    assert [inc.done_at(s) for s in STAGES] == [
+        T0 + 20_000,
+        T0 + 100_000,
+        T0 + 250_000,
+        T0 + 3_600_000,
+    ]
     assert inc.rating == 4 and inc.closed_at == T0 + 4_000_000 and inc.unit == "U1"
 
 
@@ -57,7 +75,10 @@ def test_clock_behind_the_report_never_gives_negative_durations() -> None:
 
 
 def test_escalate_keeps_units_unique_and_state() -> None:
-    inc = fold(at_state("dispatched"), [action("i1", "escalate", units=("A", "B")), action("i1", "escalate", units=("B", "C"))])
+    inc = fold(
+        at_state("dispatched"),
+        [action("i1", "escalate", units=("A", "B")), action("i1", "escalate", units=("B", "C"))],
+    )
     assert inc.joint_units == ("A", "B", "C") and inc.state == "dispatched"
 
 

@@ -59,7 +59,12 @@ def test_entries_read_by_a_dead_consumer_are_claimed_and_applied(
 
 
 def test_killed_worker_process_loses_nothing(
-    settings: Settings, r: redis.Redis, engine: Engine, reference: Reference, policy: SlaPolicy, db_url: str
+    settings: Settings,
+    r: redis.Redis,
+    engine: Engine,
+    reference: Reference,
+    policy: SlaPolicy,
+    db_url: str,
 ) -> None:
     n = 20_000
     survivor = Worker(settings.with_(consumer="survivor"), r, engine, reference, policy)
@@ -78,9 +83,11 @@ def test_killed_worker_process_loses_nothing(
     }
     proc = subprocess.Popen([sys.executable, "-m", "dashboard.cli", "ingest"], env=env)
     try:
+
         def mid_batch() -> bool:
             pending = r.xpending(settings.key(REPORTS), K.GROUP)
             return bool(pending["pending"]) and counts(engine)[0] > 0
+
         wait_until(mid_batch)
         proc.send_signal(signal.SIGKILL)
     finally:

@@ -8,8 +8,13 @@ from feeds.schemas import InvalidEntry, decode_action, decode_reading, decode_re
 from tests.helpers import action, reading, report
 
 GOOD_REPORT = {
-    "id": "r-1", "source": "qr", "kind": "complaint", "category": "parking",
-    "ts": "1764000000000", "lon": "120.21", "lat": "30.19",
+    "id": "r-1",
+    "source": "qr",
+    "kind": "complaint",
+    "category": "parking",
+    "ts": "1764000000000",
+    "lon": "120.21",
+    "lat": "30.19",
 }
 
 
@@ -72,17 +77,28 @@ def test_unknown_fields_are_ignored_for_forward_compatibility() -> None:
 
 @pytest.mark.parametrize(
     "event",
-    [report(photos=("p/1.jpg",), contact="13800001111", address="A-1"), reading("s1", "gas", 3.5, zone="Z01"),
-     action("r-1", "escalate", units=("U1", "U2"), note="联动")],
+    [
+        report(photos=("p/1.jpg",), contact="13800001111", address="A-1"),
+        reading("s1", "gas", 3.5, zone="Z01"),
+        action("r-1", "escalate", units=("U1", "U2"), note="联动"),
+    ],
 )
 def test_encode_then_decode_round_trips(event: Any) -> None:
-    decoder = {"Report": decode_report, "SensorReading": decode_reading, "Action": decode_action}[type(event).__name__]
+    decoder = {"Report": decode_report, "SensorReading": decode_reading, "Action": decode_action}[
+        type(event).__name__
+    ]
     fields = encode(event)
     assert all(isinstance(v, str) for v in fields.values())
     assert decoder(fields) == event
 
 
-GOOD_ACTION = {"id": "a-1", "incident": "r-1", "action": "accept", "actor": "李", "ts": "1764000000000"}
+GOOD_ACTION = {
+    "id": "a-1",
+    "incident": "r-1",
+    "action": "accept",
+    "actor": "李",
+    "ts": "1764000000000",
+}
 
 
 @pytest.mark.parametrize(
@@ -109,11 +125,20 @@ def test_bad_actions_are_refused(over: dict[str, Any], reason: str) -> None:
 
 @pytest.mark.parametrize(
     ("over", "ok"),
-    [({}, True), ({"value": "NaNish"}, False), ({"sensor": ""}, False), ({"kind": "radon"}, True),
-     ({"lon": "121.0", "lat": "30.0"}, True), ({"unit": "x" * 17}, False)],
+    [
+        ({}, True),
+        ({"value": "NaNish"}, False),
+        ({"sensor": ""}, False),
+        ({"kind": "radon"}, True),
+        ({"lon": "121.0", "lat": "30.0"}, True),
+        ({"unit": "x" * 17}, False),
+    ],
 )
 def test_readings(over: dict[str, Any], ok: bool) -> None:
-    fields = with_({"id": "s-1", "sensor": "gas-1", "kind": "gas", "value": "3.2", "unit": "ppm", "ts": "5"}, **over)
+    fields = with_(
+        {"id": "s-1", "sensor": "gas-1", "kind": "gas", "value": "3.2", "unit": "ppm", "ts": "5"},
+        **over,
+    )
     if ok:
         assert decode_reading(fields).sensor == fields.get("sensor")
     else:

@@ -16,7 +16,9 @@ from tests.helpers import SENSORS, drain, reading, xadd
 
 
 @pytest.fixture
-def worker(settings: Settings, r: redis.Redis, engine: Engine, reference: Reference, policy: SlaPolicy) -> Worker:
+def worker(
+    settings: Settings, r: redis.Redis, engine: Engine, reference: Reference, policy: SlaPolicy
+) -> Worker:
     w = Worker(settings, r, engine, reference, policy)
     w.ensure_groups()
     w.read_own_pending = False
@@ -83,8 +85,14 @@ def test_every_muck_truck_violation_is_an_incident(
     xadd(r, settings, SENSORS, reading(sid, "muck_truck", 1, ts=first.ts + 5))
     drain(worker)
     # two violations and a quiet heartbeat from the same truck inside one batch
-    xadd(r, settings, SENSORS, reading(sid, "muck_truck", 1, ts=first.ts + 6),
-         reading(sid, "muck_truck", 1, ts=first.ts + 7), reading(sid, "muck_truck", 0, ts=first.ts + 8))
+    xadd(
+        r,
+        settings,
+        SENSORS,
+        reading(sid, "muck_truck", 1, ts=first.ts + 6),
+        reading(sid, "muck_truck", 1, ts=first.ts + 7),
+        reading(sid, "muck_truck", 0, ts=first.ts + 8),
+    )
     drain(worker)
     assert [r_["category"] for r_ in opened(engine)] == ["muck_truck"] * 4
     assert Live(r, settings).sensor_status(first.ts)[sid] == "online"
@@ -120,8 +128,26 @@ def test_crowd_over_capacity_raises_one_alert_and_feeds_density(
 def test_malformed_readings_are_dead_lettered(
     worker: Worker, r: redis.Redis, settings: Settings, engine: Engine
 ) -> None:
-    xadd(r, settings, SENSORS, {"id": "x1", "sensor": "g", "kind": "gas", "value": "lots", "unit": "ppm", "ts": "1"},
-         reading("crowd-9", "crowd", 10))
+    xadd(
+        r,
+        settings,
+        SENSORS,
+        {"id": "x1", "sensor": "g", "kind": "gas", "value": "lots", "unit": "ppm", "ts": "1"},
+        reading("crowd-9", "crowd", 10),
+    )
     drain(worker)
     assert r.xlen(settings.key(K.STREAM_DEAD)) == 1
     assert "crowd-9" in Live(r, settings).sensor_status(2**40)
+
+
+def test_a_registered_sensor_never_heard_from_is_offline(
+    worker: Worker, r: redis.Redis, settings: Settings, district: District
+) -> None:
+    worker.register_sensors()
+    sid, _, _ = sensor_of(district, "fume")
+    xadd(r, settings, SENSORS, reading(sid, "fume", 0.5))
+    drain(worker)
+    status = Live(r, settings).sensor_status(reading("x", "fume", 0).ts)
+    assert len(status) == len(district.sensors)
+    assert status[sid] == "online"
+    assert sum(1 for v in status.values() if v == "offline") == len(district.sensors) - 1

@@ -8,11 +8,22 @@ from tests.helpers import reading
 
 @pytest.mark.parametrize(
     ("kind", "value", "alarming", "change"),
-    [("gas", 3, False, None), ("gas", 25, False, "raise"), ("gas", 40, True, None), ("gas", 20, True, None),
-     ("gas", 14.9, True, "clear"), ("fume", 2.1, False, "raise"), ("fume", 1.4, True, "clear"),
-     ("muck_truck", 1, False, "raise"), ("muck_truck", 1, True, "raise"), ("muck_truck", 0, True, "clear"),
-     ("ebike_charging", 59, False, "raise"), ("ebike_charging", 52, False, None), ("crowd", 10**6, False, None),
-     ("radon", 999, False, None)],
+    [
+        ("gas", 3, False, None),
+        ("gas", 25, False, "raise"),
+        ("gas", 40, True, None),
+        ("gas", 20, True, None),
+        ("gas", 14.9, True, "clear"),
+        ("fume", 2.1, False, "raise"),
+        ("fume", 1.4, True, "clear"),
+        ("muck_truck", 1, False, "raise"),
+        ("muck_truck", 1, True, "raise"),
+        ("muck_truck", 0, True, "clear"),
+        ("ebike_charging", 59, False, "raise"),
+        ("ebike_charging", 52, False, None),
+        ("crowd", 10**6, False, None),
+        ("radon", 999, False, None),
+    ],
 )
 def test_threshold_change(kind: str, value: float, alarming: bool, change: str | None) -> None:
     assert threshold_change(kind, value, alarming) == change
@@ -20,10 +31,18 @@ def test_threshold_change(kind: str, value: float, alarming: bool, change: str |
 
 @pytest.mark.parametrize(
     ("people", "capacity", "alerting", "change"),
-    [(100, 1000, False, None), (1001, 1000, False, "raise"), (1200, 1000, True, None),
-     (950, 1000, True, None), (899, 1000, True, "clear"), (10**6, None, False, None)],
+    [
+        (100, 1000, False, None),
+        (1001, 1000, False, "raise"),
+        (1200, 1000, True, None),
+        (950, 1000, True, None),
+        (899, 1000, True, "clear"),
+        (10**6, None, False, None),
+    ],
 )
-def test_crowd_change_with_hysteresis(people: int, capacity: int | None, alerting: bool, change: str | None) -> None:
+def test_crowd_change_with_hysteresis(
+    people: int, capacity: int | None, alerting: bool, change: str | None
+) -> None:
     assert crowd_change(people, capacity, alerting) == change
 
 

@@ -132,8 +132,12 @@ def test_same_hour_draws_the_same_reports_and_they_decode(world: World) -> None:
     assert Day(world, 7, volume=0).reports_in_hour(10) == []
     for t, draft in day.reports_in_hour(10):
         assert 36_000 <= t < 39_600
-        decode_report({k: json.dumps(list(v)) if isinstance(v, tuple) else str(v)
-                       for k, v in {**draft, "id": "x", "ts": 1}.items()})
+        decode_report(
+            {
+                k: json.dumps(list(v)) if isinstance(v, tuple) else str(v)
+                for k, v in {**draft, "id": "x", "ts": 1}.items()
+            }
+        )
 
 
 # --- the simulator against a real server -----------------------------------------
@@ -146,8 +150,9 @@ def test_same_seed_and_clock_give_the_same_events_whatever_the_step(
     for n, every in enumerate((1.0, 1.0, 2.7)):
         s = settings.with_(key_prefix=f"{settings.key_prefix}run{n}:")
         clock = FakeClock()
-        sim = Simulator(r, s, district, speed=60, start="08:00", seed=11, responders=False,
-                        clock=clock)
+        sim = Simulator(
+            r, s, district, speed=60, start="08:00", seed=11, responders=False, clock=clock
+        )
         drive(sim, clock, 600, every)
         runs.append((entries(r, s, K.STREAM_REPORTS), entries(r, s, K.STREAM_SENSORS)))
     fields = [([f for _, f in reps], [f for _, f in rds]) for reps, rds in runs]
@@ -159,8 +164,14 @@ def test_same_seed_and_clock_give_the_same_events_whatever_the_step(
 
     other = settings.with_(key_prefix=f"{settings.key_prefix}seed12:")
     clock = FakeClock()
-    drive(Simulator(r, other, district, speed=60, start="08:00", seed=12, responders=False,
-                    clock=clock), clock, 600, 1.0)
+    drive(
+        Simulator(
+            r, other, district, speed=60, start="08:00", seed=12, responders=False, clock=clock
+        ),
+        clock,
+        600,
+        1.0,
+    )
     assert [f for _, f in entries(r, other, K.STREAM_REPORTS)] != fields[0][0]
 
 
@@ -171,8 +182,7 @@ def full_day(redis_url: str, district: District) -> Iterator[tuple[Entries, Entr
     s = Settings(key_prefix="test:simday:")
     r.delete(s.key(K.STREAM_REPORTS), s.key(K.STREAM_SENSORS))
     clock = FakeClock()
-    sim = Simulator(r, s, district, speed=120, start="00:00", seed=7, responders=False,
-                    clock=clock)
+    sim = Simulator(r, s, district, speed=120, start="00:00", seed=7, responders=False, clock=clock)
     drive(sim, clock, 24 * 3600 / 120, 2.0)
     yield entries(r, s, K.STREAM_REPORTS), entries(r, s, K.STREAM_SENSORS), sim
     r.delete(s.key(K.STREAM_REPORTS), s.key(K.STREAM_SENSORS))
@@ -197,23 +207,32 @@ def test_a_day_of_reports_has_the_volume_rhythm_and_mix_of_a_district(
     qr = [r for r in reports if r.source == "qr"]
     assert {r.source for r in reports} == {"qr", "patrol", "hotline"}
     assert [c for c, _ in Counter(r.category for r in qr).most_common(2)] in (
-        ["environment", "property"], ["property", "environment"])
+        ["environment", "property"],
+        ["property", "environment"],
+    )
     assert all(r.address and r.lon is None for r in qr)
-    assert all(r.kind == "finding" and r.reporter and r.reporter.startswith("网格员 ")
-               for r in reports if r.source == "patrol")
+    assert all(
+        r.kind == "finding" and r.reporter and r.reporter.startswith("网格员 ")
+        for r in reports
+        if r.source == "patrol"
+    )
     complaints = sum(r.kind == "complaint" for r in qr) / len(qr)
     assert 0.6 <= complaints <= 0.8
     assert 0.2 <= sum(bool(r.photos) for r in qr) / len(qr) <= 0.4
     assert 0.5 <= sum(r.contact is not None for r in qr) / len(qr) <= 0.7
     urgent = [r for r in reports if r.priority == "urgent"]
     assert 0.04 <= len(urgent) / len(reports) <= 0.13
-    assert all(r.priority == "urgent" for r in reports
-               if r.category in ("fire", "safety") and r.kind in ("complaint", "finding"))
+    assert all(
+        r.priority == "urgent"
+        for r in reports
+        if r.category in ("fire", "safety") and r.kind in ("complaint", "finding")
+    )
     assert all(r.text for r in reports)
 
 
 def test_a_day_of_readings_keeps_sensors_online_and_raises_the_right_alarms(
-    full_day: tuple[Entries, Entries, Simulator], world: World,
+    full_day: tuple[Entries, Entries, Simulator],
+    world: World,
 ) -> None:
     _, raw, sim = full_day
     readings = [decode_reading(f) for _, f in raw]
@@ -282,9 +301,20 @@ def test_run_steps_until_stopped_and_logs_progress(
 
 
 def summary(inc: Incident, meta: dict[str, Any]) -> dict[str, Any]:
-    return {"id": inc.id, "state": inc.state, "stage": PENDING.get(inc.state), "cat": meta["cat"],
-            "pri": meta["pri"], "src": meta["src"], "grid": meta["grid"], "at": inc.reported_at,
-            "due": None, "unit": inc.unit, "joint": bool(inc.joint_units), "text": ""}
+    return {
+        "id": inc.id,
+        "state": inc.state,
+        "stage": PENDING.get(inc.state),
+        "cat": meta["cat"],
+        "pri": meta["pri"],
+        "src": meta["src"],
+        "grid": meta["grid"],
+        "at": inc.reported_at,
+        "due": None,
+        "unit": inc.unit,
+        "joint": bool(inc.joint_units),
+        "text": "",
+    }
 
 
 class MiniWorker:
@@ -352,13 +382,24 @@ def run_responders(
                 inc = replace(inc, state=state, unit=pick.unit)  # type: ignore[arg-type]
             mini.open(inc, cat=cat, pri=pri, src=src, grid=grid)
     # an enquiry the plan rejects, and one nobody produced (no kind known)
-    reject = next(f"q{i}" for i in range(500)
-                  if plan_for(5, f"q{i}", "qr", "ordinary", "enquiry").reject)
+    reject = next(
+        f"q{i}" for i in range(500) if plan_for(5, f"q{i}", "qr", "ordinary", "enquiry").reject
+    )
     kinds[reject] = "enquiry"
-    mini.open(Incident(reject, reported_at=int(T0 * 1000)), cat="property", pri="ordinary",
-              src="qr", grid=grid)
-    mini.open(Incident("ext-1", reported_at=int(T0 * 1000)), cat="wages", pri="urgent",
-              src="hotline", grid=None)
+    mini.open(
+        Incident(reject, reported_at=int(T0 * 1000)),
+        cat="property",
+        pri="ordinary",
+        src="qr",
+        grid=grid,
+    )
+    mini.open(
+        Incident("ext-1", reported_at=int(T0 * 1000)),
+        cat="wages",
+        pri="urgent",
+        src="hotline",
+        grid=None,
+    )
     responders = Responders(r, settings, world, seed=5, speed=60, kinds=kinds)
     t = T0
     while t < T0 + 3 * 3600 and r.hlen(settings.key(K.K_OPEN)) + len(responders._later):
@@ -385,15 +426,18 @@ def test_responders_send_allowed_actions_once_with_deterministic_ids(
     rejected = {a.incident for a in actions if a.action == "reject"}
     assert rejected and all(i[0] in "cq" for i in rejected)  # enquiries only
     states = Counter(inc.state for inc in mini.incidents.values())
-    assert states == {"closed": len(mini.incidents) - len(rejected) - 1,
-                      "rejected": len(rejected) + 1}
+    assert states == {
+        "closed": len(mini.incidents) - len(rejected) - 1,
+        "rejected": len(rejected) + 1,
+    }
     kinds = Counter(a.action for a in actions)
     # ordinary ones are assigned by rule on accept; urgent and joint ones by hand
     manual = {a.incident for a in actions if a.action == "dispatch"}
     assert manual == {f"{p}{n}" for p in "bde" for n in range(6)} | {"ext-1"}
     assert kinds["rate"] >= 1 and kinds["close"] >= kinds["rate"]
-    assert all(mini.meta[a.incident]["src"] in ("qr", "hotline") for a in actions
-               if a.action == "rate")
+    assert all(
+        mini.meta[a.incident]["src"] in ("qr", "hotline") for a in actions if a.action == "rate"
+    )
     assert kinds["escalate"] >= 1
     by_inc = defaultdict(list)
     for a in actions:
@@ -408,15 +452,20 @@ def test_responders_send_allowed_actions_once_with_deterministic_ids(
     again = settings.with_(key_prefix=f"{settings.key_prefix}again:")
     replay = run_responders(r, again, world, district)
     assert [(a.id, a.ts, a.unit, a.note, a.rating) for a in replay.applied] == [
-        (a.id, a.ts, a.unit, a.note, a.rating) for a in actions]
+        (a.id, a.ts, a.unit, a.note, a.rating) for a in actions
+    ]
 
 
 # --- end to end with the real ingest worker --------------------------------------------
 
 
 def test_the_worker_takes_everything_the_simulator_sends(
-    r: redis.Redis, settings: Settings, engine: Engine, reference: Reference,
-    policy: SlaPolicy, district: District,
+    r: redis.Redis,
+    settings: Settings,
+    engine: Engine,
+    reference: Reference,
+    policy: SlaPolicy,
+    district: District,
 ) -> None:
     clock = FakeClock()
     worker = Worker(settings, r, engine, reference, policy, clock=lambda: round(clock.t * 1000))

@@ -38,8 +38,12 @@ def layout(**_kw: Any) -> html.Div:
             html.Div(
                 [
                     html.Div(
-                        [html.Div("–", className="wf-figure", **{"data-live": f"headline.{key}"}),
-                         html.Div(label, className="wf-label")],
+                        [
+                            html.Div(
+                                "–", className="wf-figure", **{"data-live": f"headline.{key}"}
+                            ),
+                            html.Div(label, className="wf-label"),
+                        ],
                         className="wf-tile",
                     )
                     for key, label in HEADLINE

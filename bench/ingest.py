@@ -230,5 +230,6 @@ def main() -> None:
         naive = x["naive_one_at_a_time_per_s"]
         print(f"{kind:24} {raw:>20,} {batched:>18,} {naive:>20,}")
 
+
 if __name__ == "__main__":
     main()

@@ -305,6 +305,14 @@ class Live:
             out[s] = "alarm"
         return out
 
+    def sensor_meta(self) -> dict[str, list[Any]]:
+        """sensor -> [kind, lon, lat] for drawing them."""
+        out: dict[str, list[Any]] = {}
+        for sensor, v in self.r.hgetall(self.k(K.K_SENSOR_META)).items():
+            kind, lon, lat, _zone = v.split("|")
+            out[sensor] = [kind, float(lon), float(lat)]
+        return out
+
     def headline(self, now: int, sensors: Mapping[str, str] | None = None) -> dict[str, Any]:
         day = day_key(now, self.tz)
         stats = self.r.hgetall(self.k(K.K_DAY_STATS + day))
@@ -342,6 +350,7 @@ class Live:
             "zones": self.zones(),
             "incidents": self.open_incidents(),
             "sensors": sensors,
+            "sensor_meta": self.sensor_meta(),
             "board": self.board(now),
             "headline": self.headline(now, sensors),
             "compliance": self.compliance(),

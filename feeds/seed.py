@@ -14,6 +14,7 @@ from layers.district import District, build_district
 
 log = logging.getLogger("watchfloor.seed")
 Row = dict[str, Any]
+WATER_PREFIX = "W"  # basemap water areas, level "water": drawn only, never a place
 
 
 def _round(obj: Any, nd: int = 6) -> Any:
@@ -46,6 +47,13 @@ def reference_rows(d: District) -> dict[str, list[Row]]:
                 "geometry": _geojson(a.geometry),
             }
         )
+    for i, geom in enumerate(d.river.geometry, start=1):
+        point = geom.representative_point()
+        areas.append({
+            "code": f"{WATER_PREFIX}{i}", "level": "water", "name": "钱塘江", "name_en": "Qiantang River",
+            "parent": None, "lon": round(point.x, 6), "lat": round(point.y, 6),
+            "geometry": _geojson(geom),
+        })
     zones = []
     for z in d.crowd_zones.itertuples(index=False):
         point = z.geometry.representative_point()

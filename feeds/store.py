@@ -298,3 +298,8 @@ def day_totals(conn: Connection, since: int) -> tuple[int, int, int]:
     ).scalars()
     ratings = [int(json.loads(d)["rating"]) for d in details]
     return int(reports), sum(ratings), len(ratings)
+
+
+def areas_of_level(conn: Connection, level: str) -> list[Row]:
+    stmt = select(areas).where(areas.c.level == level).order_by(areas.c.code)
+    return [dict(r._mapping) for r in conn.execute(stmt)]

@@ -99,3 +99,28 @@ def r(settings: Settings) -> Iterator[redis.Redis]:
 @pytest.fixture
 def policy() -> SlaPolicy:
     return SlaPolicy()
+
+
+# --- browser tests -----------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    from tests.system import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def system(settings: Settings, engine: Engine, reference: Reference) -> Iterator[object]:
+    from tests.system import running_system
+
+    with running_system(settings, engine, reference) as s:
+        yield s
+
+
+ARTIFACTS = Path(__file__).parent / "artifacts"

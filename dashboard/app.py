@@ -18,6 +18,7 @@ import dash
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 from fastapi.responses import JSONResponse
 
+from dashboard import auth, resident
 from dashboard.hub import Hub
 from dashboard.services import Services
 from feeds import constants as K
@@ -43,6 +44,8 @@ def create_server(settings: Settings | None = None) -> FastAPI:
     server = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     server.state.services = services
     server.state.hub = hub
+    auth.install(server, services)
+    resident.install(server, services)
 
     @server.get("/healthz")
     def healthz() -> dict[str, Any]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -12,10 +14,14 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from feeds import constants as K
 from feeds.connections import EmbeddedValkey, redis_client, require_redis_url
 from feeds.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 log = logging.getLogger("watchfloor")
 
@@ -35,8 +41,84 @@ def cmd_init(settings: Settings, _args: argparse.Namespace) -> int:
     from feeds.seed import ensure_reference
     from feeds.store import make_engine
 
-    loaded = ensure_reference(make_engine(settings))
+    engine = make_engine(settings)
+    loaded = ensure_reference(engine)
     print("demo district loaded" if loaded else "store already initialised")
+    first_run_accounts(settings, engine)
+    return 0
+
+
+def first_run_accounts(settings: Settings, engine: Engine) -> bool:
+    """On a fresh store: an `admin` user and a kiosk token, printed and saved (mode 0600)."""
+    from feeds import users
+
+    with engine.begin() as conn:
+        if users.count_users(conn) > 0:
+            return False
+        password = secrets.token_urlsafe(12)
+        users.create_user(conn, "admin", "admin", password, "管理员 Administrator")
+        token = users.create_kiosk_token(conn, "wall", "admin")
+    url = f"http://{settings.host}:{settings.port}/"
+    text = (
+        "watchfloor first run: sign in with\n"
+        f"  user: admin\n  password: {password}\n"
+        f"  wall screen (no sign-in): {url}?kiosk={token}\n"
+        "Change the password with `watchfloor user passwd admin`.\n"
+    )
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.var_dir / "first-run.txt"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    os.chmod(path, 0o600)
+    print("\n" + "=" * 64 + "\n" + text + f"(also written to {path})\n" + "=" * 64, flush=True)
+    return True
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != first:
+        raise SystemExit("passwords differ")
+    return first
+
+
+def cmd_user(settings: Settings, args: argparse.Namespace) -> int:
+    from feeds import users
+    from feeds.store import create_schema, make_engine
+
+    engine = make_engine(settings)
+    create_schema(engine)
+    try:
+        with engine.begin() as conn:
+            if args.action == "list":
+                for u in users.list_users(conn):
+                    state = " (disabled)" if u["disabled"] else ""
+                    print(f"{u['username']}\t{u['role']}\t{u['display_name']}{state}")
+            elif args.action == "add":
+                users.create_user(
+                    conn, args.name, args.role, _read_password(args), args.display or args.name
+                )
+                print(f"user {args.name} ({args.role}) created")
+            else:
+                users.set_password(conn, args.name, _read_password(args))
+                print(f"password of {args.name} changed")
+    except users.AccountError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_kiosk(settings: Settings, args: argparse.Namespace) -> int:
+    from feeds import users
+    from feeds.store import create_schema, make_engine
+
+    engine = make_engine(settings)
+    create_schema(engine)
+    with engine.begin() as conn:
+        token = users.create_kiosk_token(conn, args.label, "cli")
+    print(f"http://{settings.host}:{settings.port}/?kiosk={token}")
     return 0
 
 
@@ -196,6 +278,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("web", help="serve the web app")
     check = sub.add_parser("check", help="exit 0 if an ingest worker is alive, else 1")
     check.add_argument("--consumer", default=None)
+    user = sub.add_parser("user", help="manage who may sign in")
+    usub = user.add_subparsers(dest="action", required=True)
+    add = usub.add_parser("add", help="create a user")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=["wall", "officer", "leader", "admin"])
+    add.add_argument("--display", default="", help="name shown in the trail")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    passwd = usub.add_parser("passwd", help="set a user's password")
+    passwd.add_argument("name")
+    passwd.add_argument("--password-stdin", action="store_true")
+    usub.add_parser("list", help="list users")
+    kiosk = sub.add_parser("kiosk", help="tokens for unattended wall screens")
+    ksub = kiosk.add_subparsers(dest="action", required=True)
+    kadd = ksub.add_parser("add", help="create a kiosk token and print the wall URL")
+    kadd.add_argument("label")
     valkey = sub.add_parser("valkey", help="run the embedded Valkey on its own")
     valkey.add_argument("--port", type=int, default=6390)
     return p
@@ -209,6 +306,8 @@ COMMANDS = {
     "web": cmd_web,
     "check": cmd_check,
     "valkey": cmd_valkey,
+    "user": cmd_user,
+    "kiosk": cmd_kiosk,
 }
 
 

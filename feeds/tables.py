@@ -143,3 +143,26 @@ dead_letters = Table(
     Column("fields", Text, nullable=False),  # JSON object, the entry as it came
     Column("at", BigInteger, nullable=False, index=True),
 )
+
+# --- people who sign in (issue: the duty officer's console) ---------------------
+
+users = Table(
+    "users",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    Column("display_name", String(100), nullable=False),
+    Column("role", String(16), nullable=False),  # wall, officer, leader, admin
+    Column("password_hash", String(100), nullable=False),  # bcrypt
+    Column("disabled", Integer, nullable=False, default=0),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+kiosk_tokens = Table(
+    "kiosk_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # sha256 hex of the token
+    Column("label", String(100), nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("disabled", Integer, nullable=False, default=0),
+    Column("created_at", BigInteger, nullable=False),
+)

@@ -103,6 +103,7 @@ def policy() -> SlaPolicy:
 
 # --- browser tests -----------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
@@ -121,6 +122,22 @@ def system(settings: Settings, engine: Engine, reference: Reference) -> Iterator
 
     with running_system(settings, engine, reference) as s:
         yield s
+
+
+@pytest.fixture
+def wall_url(system: object, engine: Engine) -> str:
+    """The running system's wall with a valid kiosk token (wall role, no sign-in)."""
+    from tests.signin import kiosk_token
+
+    return f"{system.url}/?kiosk={kiosk_token(engine)}"  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def officer(engine: Engine) -> object:
+    """A fresh duty-officer account (password tests.signin.PASSWORD)."""
+    from tests.signin import make_user
+
+    return make_user(engine, "officer", "值班员 测试")
 
 
 ARTIFACTS = Path(__file__).parent / "artifacts"

@@ -1,0 +1,67 @@
+"""Producers for watchfloor's own pages: Report/Action events with fresh ids, XADDed.
+
+The residents' form and the duty officers' console write through here, in the wire
+format of docs/feeds.md, exactly as an outside report app would.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from typing import Any
+
+import redis
+
+from feeds import constants as K
+from feeds.clock import now_ms
+from feeds.schemas import Action, Report, decode_action, decode_report, encode
+from feeds.settings import Settings
+
+_MAXLEN = {K.STREAM_REPORTS: K.MAXLEN_REPORTS, K.STREAM_ACTIONS: K.MAXLEN_ACTIONS}
+
+
+def new_id(prefix: str) -> str:
+    """A fresh id: the prefix and 64 random bits in base32, e.g. ``RKX4Q7ZJ2M3ABC`` (14 chars).
+
+    Upper case, no padding, no 0/1 look-alikes beyond base32's own: short enough to read
+    out over the phone as a tracking number.
+    """
+    return prefix + base64.b32encode(secrets.token_bytes(8)).decode().rstrip("=")
+
+
+def _xadd(r: redis.Redis, settings: Settings, stream: str, fields: dict[str, str]) -> str:
+    return str(r.xadd(settings.key(stream), fields, maxlen=_MAXLEN[stream], approximate=True))
+
+
+def report(**fields: Any) -> Report:
+    """A Report with a fresh tracking number and the current time, validated as the worker would."""
+    base: dict[str, Any] = {"id": new_id("R"), "ts": now_ms()}
+    base.update(fields)
+    rep = Report(**base)
+    decode_report(encode(rep))  # raises InvalidEntry with a readable reason
+    return rep
+
+
+def action(incident: str, kind: str, actor: str, **fields: Any) -> Action:
+    """An Action with a fresh id and the current time, validated as the worker would."""
+    base: dict[str, Any] = {
+        "id": new_id("A"),
+        "incident": incident,
+        "action": kind,
+        "actor": actor[:200],
+        "ts": now_ms(),
+    }
+    base.update(fields)
+    act = Action(**base)
+    decode_action(encode(act))
+    return act
+
+
+def send_report(r: redis.Redis, settings: Settings, rep: Report) -> str:
+    """XADD to `reports`; the stream entry id."""
+    return _xadd(r, settings, K.STREAM_REPORTS, encode(rep))
+
+
+def send_action(r: redis.Redis, settings: Settings, act: Action) -> str:
+    """XADD to `actions`; the stream entry id."""
+    return _xadd(r, settings, K.STREAM_ACTIONS, encode(act))

@@ -65,7 +65,9 @@ def check_image(data: bytes) -> tuple[Image.Image, str]:
         ValueError,
         Image.DecompressionBombError,
     ) as exc:
-        raise BadUpload("不是有效的图片 / not a valid image") from exc
+        raise BadUpload(
+            "不是有效的图片（只接受 JPEG、PNG、WebP）/ not a valid JPEG, PNG or WebP image"
+        ) from exc
     return image, FORMATS[fmt]
 
 

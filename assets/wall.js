@@ -8,7 +8,7 @@
   const wf = (window.wf = window.wf || {});
   const W = (wf.wall = {});
 
-  const RAMP = ["#17233b", "#1f4e79", "#2b7bba", "#3fb3c6", "#f2c14e", "#f28b30", "#ff4d4f"];
+  const RAMP = ["#16223a", "#2f7fd0", "#37b6d6", "#7ee0a0", "#f2c14e", "#f28b30", "#ff4d4f"];
   const BREAKS = { hour: [1, 2, 3, 5, 8, 12], day: [1, 3, 6, 10, 16, 25] };
   const SLA = { green: "#2ecc71", amber: "#f5b041", red: "#ff4d4f" };
   const SENSOR = { online: "#2ec4b6", offline: "#6b7a90", alarm: "#ff4d4f" };
@@ -124,6 +124,9 @@
     if (map || !m) return;
     map = m;
     config();
+    // own panes above the polygons, whatever order the GeoJSON layers arrive in
+    map.createPane("wf-sensors").style.zIndex = 640;
+    map.createPane("wf-incidents").style.zIndex = 650;
     incLayer = L.layerGroup().addTo(map);
     sensorLayer = L.layerGroup().addTo(map);
     root = document.getElementById("wf-wall");
@@ -163,7 +166,7 @@
     const colour = slaColour(item, now);
     let m = markers[item.id];
     if (!m) {
-      m = L.circleMarker([item.lat, item.lon], { radius: 7, weight: 2, color: "#ffffff",
+      m = L.circleMarker([item.lat, item.lon], { radius: 7, weight: 2, color: "#ffffff", pane: "wf-incidents",
                                                   fillOpacity: 0.95, className: "wf-inc" });
       m.on("click", function () { location.href = "/incident/" + encodeURIComponent(item.id); });
       m.bindTooltip("", { direction: "top", className: "wf-tip" });
@@ -188,7 +191,7 @@
     let m = sensorMarks[id];
     if (!m) {
       m = L.circleMarker([meta[2], meta[1]], { radius: 4, weight: 1, color: "#0b1220", fillOpacity: 0.95,
-                                               className: "wf-sensor" }).addTo(sensorLayer);
+                                               pane: "wf-sensors", className: "wf-sensor" }).addTo(sensorLayer);
       sensorMarks[id] = m;
     }
     m.setStyle({ fillColor: SENSOR[status] || SENSOR.offline, radius: status === "alarm" ? 8 : 4 });
@@ -285,12 +288,13 @@
     setText("wf-tile-open", fmt(h.open));
     const late = setText("wf-tile-late", fmt(h.late));
     if (late) late.parentElement.classList.toggle("wf-alert", h.late > 0);
-    let peak = "–";
+    let where = "";
     if (h.peak) {
       const z = cfg.zones[h.peak.zone] || {};
-      peak = fmt(h.peak.people) + " · " + ((cfg.lang === "en" ? z.name_en : z.name) || h.peak.zone);
+      where = " · " + ((cfg.lang === "en" ? z.name_en : z.name) || h.peak.zone);
     }
-    setText("wf-tile-crowd_peak", peak);
+    setText("wf-tile-crowd_peak", h.peak ? fmt(h.peak.people) : "–");
+    setText("wf-label-crowd_peak", t("crowd_peak") + where);
     setText("wf-tile-sensors_online", fmt(h.sensors_online) + " / " + fmt(h.sensors_total));
     setText("wf-tile-satisfaction", h.satisfaction == null ? "–" : h.satisfaction.toFixed(2) + " ★ (" + h.ratings + ")");
   }

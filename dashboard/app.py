@@ -18,7 +18,7 @@ import dash
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 from fastapi.responses import JSONResponse
 
-from dashboard import auth, resident
+from dashboard import auth, geo, resident
 from dashboard.hub import Hub
 from dashboard.services import Services
 from feeds import constants as K
@@ -46,6 +46,7 @@ def create_server(settings: Settings | None = None) -> FastAPI:
     server.state.hub = hub
     auth.install(server, services)
     resident.install(server, services)
+    server.state.geo = geo.install(server, services)
 
     @server.get("/healthz")
     def healthz() -> dict[str, Any]:
@@ -93,6 +94,7 @@ def create_server(settings: Settings | None = None) -> FastAPI:
         update_title=None,
         suppress_callback_exceptions=True,
         serve_locally=True,
+        compress=True,
     )
     app.layout = dash.html.Div([dash.page_container], className="wf-root")
     server.state.dash = app

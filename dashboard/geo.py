@@ -32,14 +32,28 @@ class Geo:
             for level in LEVELS:
                 rows = store.areas_of_level(conn, level)
                 out[level] = feature_collection(
-                    (r["geometry"], {"code": r["code"], "name": r["name"], "name_en": r["name_en"],
-                                     "parent": r["parent"]})
+                    (
+                        r["geometry"],
+                        {
+                            "code": r["code"],
+                            "name": r["name"],
+                            "name_en": r["name_en"],
+                            "parent": r["parent"],
+                        },
+                    )
                     for r in rows
                 )
             zones = store.load_rows(conn, crowd_zones)
         out["zones"] = feature_collection(
-            (z["geometry"], {"code": z["code"], "name": z["name"], "name_en": z["name_en"],
-                             "capacity": z["capacity"]})
+            (
+                z["geometry"],
+                {
+                    "code": z["code"],
+                    "name": z["name"],
+                    "name_en": z["name_en"],
+                    "capacity": z["capacity"],
+                },
+            )
             for z in zones
         )
         return out
@@ -61,8 +75,11 @@ class Geo:
         sensors = self.services.live.crowd_sensors()
         values = list(sensors.values())
         grid = density(
-            [v[0] for v in values], [v[1] for v in values], [v[2] for v in values],
-            self.bounds, HEAT_SHAPE,
+            [v[0] for v in values],
+            [v[1] for v in values],
+            [v[2] for v in values],
+            self.bounds,
+            HEAT_SHAPE,
         )
         # hottest colour at 40 people per cell (~11 per 100 m2): a dangerous crush
         return png(colourise(grid, vmax=40.0))
@@ -75,12 +92,16 @@ def install(server: FastAPI, services: Services) -> Geo:
     def geometry(layer: str) -> Response:
         if layer not in geo.layers:
             raise HTTPException(404, f"no map layer {layer!r}")
-        return Response(geo.layers[layer], media_type="application/json",
-                        headers={"Cache-Control": CACHE})
+        return Response(
+            geo.layers[layer], media_type="application/json", headers={"Cache-Control": CACHE}
+        )
 
     @server.get("/api/heat.png")
     def heat(seq: str = "") -> Response:
-        return Response(geo.heat_png(), media_type="image/png",
-                        headers={"Cache-Control": "no-store", "X-Generated": str(now_ms())})
+        return Response(
+            geo.heat_png(),
+            media_type="image/png",
+            headers={"Cache-Control": "no-store", "X-Generated": str(now_ms())},
+        )
 
     return geo

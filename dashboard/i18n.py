@@ -38,7 +38,10 @@ WALL: Final[dict[str, tuple[str, str]]] = {
     "alarm": ("告警", "Alarm"),
     "over_capacity": ("超载", "over capacity"),
     "stale_link": ("实时连接中断，正在重连…", "Live link lost, reconnecting…"),
-    "stale_feed": ("数据源 {m} 分钟无新数据，数字可能已过时", "No new data for {m} min: figures may be stale"),
+    "stale_feed": (
+        "数据源 {m} 分钟无新数据，数字可能已过时",
+        "No new data for {m} min: figures may be stale",
+    ),
     "connecting": ("正在连接…", "Connecting…"),
     "people": ("人", "people"),
     "view_overview": ("全区总览", "District overview"),
@@ -58,6 +61,10 @@ def table(lang: str) -> dict[str, str]:
     """Every label the wall's script needs, in one language."""
     i = 1 if lang == "en" else 0
     out = {k: v[i] for k, v in WALL.items()}
-    for prefix, source in (("cat.", vocab.CATEGORIES), ("state.", vocab.STATES), ("src.", vocab.SOURCES)):
+    for prefix, source in (
+        ("cat.", vocab.CATEGORIES),
+        ("state.", vocab.STATES),
+        ("src.", vocab.SOURCES),
+    ):
         out.update({prefix + code: pair[i] for code, pair in source.items()})
     return out

@@ -107,6 +107,14 @@ class Worker:
                 self.read_own_pending = True
                 stop.wait(backoff)
                 backoff = min(backoff * 2, 10.0)
+            except redis.ResponseError as exc:
+                if "NOGROUP" not in str(exc):
+                    raise
+                # the stream or group vanished (a Redis restart without persistence, an
+                # operator's DEL): make them again and go on
+                log.warning("consumer group missing (%s); recreating it", exc)
+                self.ensure_groups()
+                self.register_sensors()
         self.r.delete(self.s.key(K.K_HEARTBEAT + self.consumer))
         log.info("ingest worker %s stopped", self.consumer)
 

@@ -117,7 +117,10 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def system(settings: Settings, engine: Engine, reference: Reference) -> Iterator[object]:
+def system(
+    settings: Settings, engine: Engine, reference: Reference, r: redis.Redis
+) -> Iterator[object]:
+    # takes r so that the keys are cleaned only after the system has stopped
     from tests.system import running_system
 
     with running_system(settings, engine, reference) as s:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 import uvicorn
+from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from dashboard.app import create_server
@@ -39,6 +40,7 @@ class System:
     url: str
     settings: Settings
     worker: Worker
+    app: FastAPI
     stop: threading.Event = field(default_factory=threading.Event)
 
 
@@ -49,12 +51,13 @@ def running_system(
     port = free_port()
     settings = settings.with_(port=port)
     w = Worker(settings, redis_client(settings.redis_url or ""), engine, reference, SlaPolicy())
-    system = System(f"http://127.0.0.1:{port}", settings, w)
+    app = create_server(settings)
+    system = System(f"http://127.0.0.1:{port}", settings, w, app)
     threads = []
     if worker:
         threads.append(threading.Thread(target=w.run, args=(system.stop,), daemon=True))
     config = uvicorn.Config(
-        create_server(settings), host="127.0.0.1", port=port, log_level="warning",
+        app, host="127.0.0.1", port=port, log_level="warning",
         ws="websockets-sansio", lifespan="on",
     )
     server = uvicorn.Server(config)

@@ -235,3 +235,24 @@ def test_rolling_hour_forgets_reports_older_than_an_hour_once(
     worker.clock = lambda: t0 + 61 * 60_000
     worker.reconcile()  # SQL agrees
     assert live.grid_values([micro], t0 + 61 * 60_000)[micro][0] == 1
+
+
+def test_worker_recreates_a_vanished_group_and_goes_on(
+    worker: Worker, r: redis.Redis, settings: Settings, engine: Engine
+) -> None:
+    import threading
+
+    r.delete(*(settings.key(s) for s in K.INPUT_STREAMS))
+    stop = threading.Event()
+    thread = threading.Thread(target=worker.run, args=(stop,))
+    thread.start()
+    try:
+        rep = report()
+        xadd(r, settings, REPORTS, rep)
+        while count(engine, incidents) == 0:
+            assert thread.is_alive(), "the worker died"
+            thread.join(0.05)
+    finally:
+        stop.set()
+        thread.join(10)
+    assert not thread.is_alive()

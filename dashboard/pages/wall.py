@@ -54,7 +54,9 @@ def layout(**query: Any) -> html.Div:
         "width": _int(query.get("w"), 320, 20000),
         "height": _int(query.get("h"), 240, 20000),
         "rotate": _int(query.get("rotate"), 5, 3600),
-        "view": query.get("view") if query.get("view") in ("overview", "crowd", "pipeline") else None,
+        "view": query.get("view")
+        if query.get("view") in ("overview", "crowd", "pipeline")
+        else None,
         "layers": layers,
         "metric": "day" if query.get("metric") == "day" else "hour",
         "zones": geo.zone_info,
@@ -73,51 +75,104 @@ def layout(**query: Any) -> html.Div:
         children=[
             _geo("water", style=_fn("waterStyle"), interactive=False),
             _geo("micro_grid", style=_fn("cellStyle"), onEachFeature=_fn("onEachCell")),
-            _geo("grid", style=_fn("gridStyle"), onEachFeature=_fn("onEachArea"), interactive=False),
-            _geo("community", style=_fn("communityStyle"), onEachFeature=_fn("onEachArea"), interactive=False),
-            _geo("street", style=_fn("streetStyle"), onEachFeature=_fn("onEachArea"), interactive=False),
-            _geo("district", style=_fn("districtStyle"), onEachFeature=_fn("onEachArea"), interactive=False),
-            _geo("zones", style=_fn("zoneStyle"), onEachFeature=_fn("onEachZone"), interactive=False),
-            dl.ImageOverlay(id="wf-heat", url=heat_url, bounds=[[south, west], [north, east]],
-                            opacity=0.85, interactive=False, className="wf-heat"),
+            _geo(
+                "grid", style=_fn("gridStyle"), onEachFeature=_fn("onEachArea"), interactive=False
+            ),
+            _geo(
+                "community",
+                style=_fn("communityStyle"),
+                onEachFeature=_fn("onEachArea"),
+                interactive=False,
+            ),
+            _geo(
+                "street",
+                style=_fn("streetStyle"),
+                onEachFeature=_fn("onEachArea"),
+                interactive=False,
+            ),
+            _geo(
+                "district",
+                style=_fn("districtStyle"),
+                onEachFeature=_fn("onEachArea"),
+                interactive=False,
+            ),
+            _geo(
+                "zones", style=_fn("zoneStyle"), onEachFeature=_fn("onEachZone"), interactive=False
+            ),
+            dl.ImageOverlay(
+                id="wf-heat",
+                url=heat_url,
+                bounds=[[south, west], [north, east]],
+                opacity=0.85,
+                interactive=False,
+                className="wf-heat",
+            ),
         ],
     )
     tiles = [
-        html.Div([html.Div("–", className="wf-tile-value", id=f"wf-tile-{k}"),
-                  html.Div(t[k], className="wf-tile-label")], className=f"wf-tile wf-tile-{k}")
+        html.Div(
+            [
+                html.Div("–", className="wf-tile-value", id=f"wf-tile-{k}"),
+                html.Div(t[k], className="wf-tile-label", id=f"wf-label-{k}"),
+            ],
+            className=f"wf-tile wf-tile-{k}",
+        )
         for k in TILES
     ]
     columns = [
         html.Div(
             [
                 html.Div(t[c], className="wf-col-title"),
-                html.Div([html.Span("–", className="wf-col-n", id=f"wf-n-{c}"),
-                          html.Span(t["waiting"], className="wf-col-unit")], className="wf-col-count"),
-                html.Div([html.Span(className=f"wf-bar-{x}", id=f"wf-bar-{c}-{x}")
-                          for x in ("green", "amber", "red")], className="wf-bar"),
                 html.Div(
-                    [html.Div([html.Span(t["on_time"]), html.B("–", id=f"wf-share-{c}")]),
-                     html.Div([html.Span(t["p90"]), html.B("–", id=f"wf-p90-{c}")])],
+                    [
+                        html.Span("–", className="wf-col-n", id=f"wf-n-{c}"),
+                        html.Span(t["waiting"], className="wf-col-unit"),
+                    ],
+                    className="wf-col-count",
+                ),
+                html.Div(
+                    [
+                        html.Span(className=f"wf-bar-{x}", id=f"wf-bar-{c}-{x}")
+                        for x in ("green", "amber", "red")
+                    ],
+                    className="wf-bar",
+                ),
+                html.Div(
+                    [
+                        html.Div([html.Span(t["on_time"]), html.B("–", id=f"wf-share-{c}")]),
+                        html.Div([html.Span(t["p90"]), html.B("–", id=f"wf-p90-{c}")]),
+                    ],
                     className="wf-col-figures",
                 ),
                 html.Ol(id=f"wf-oldest-{c}", className="wf-oldest"),
             ],
-            className="wf-col", id=f"wf-col-{c}",
+            className="wf-col",
+            id=f"wf-col-{c}",
         )
         for c in COLUMNS
     ]
     toggles = [
-        html.Button(t[f"layer_{x}"], className="wf-toggle" + (" wf-on" if x in layers else ""),
-                    **{"data-layer": x})
+        html.Button(
+            t[f"layer_{x}"],
+            className="wf-toggle" + (" wf-on" if x in layers else ""),
+            **{"data-layer": x},
+        )
         for x in LAYERS
     ]
     return html.Div(
         [
             html.Header(
                 [
-                    html.Div([html.Span("滨江区" if lang == "zh" else "Binjiang", className="wf-district"),
-                              html.Span(t["title"], className="wf-title"),
-                              html.Span(t["demo"], className="wf-demo")], className="wf-heading"),
+                    html.Div(
+                        [
+                            html.Span(
+                                "滨江区" if lang == "zh" else "Binjiang", className="wf-district"
+                            ),
+                            html.Span(t["title"], className="wf-title"),
+                            html.Span(t["demo"], className="wf-demo"),
+                        ],
+                        className="wf-heading",
+                    ),
                     html.Nav(id="wf-crumbs", className="wf-crumbs"),
                     html.Div(id="wf-view-name", className="wf-view-name"),
                     html.Div("--:--:--", id="wf-clock", className="wf-clock"),
@@ -127,11 +182,21 @@ def layout(**query: Any) -> html.Div:
             html.Section(tiles, className="wf-tiles"),
             html.Main(
                 [
-                    html.Div([the_map,
-                              html.Div(id="wf-legend", className="wf-legend"),
-                              html.Div(toggles, className="wf-toggles")], className="wf-mapbox"),
-                    html.Aside([html.H2(t["board"], className="wf-board-title"),
-                                html.Div(columns, className="wf-board")], className="wf-side"),
+                    html.Div(
+                        [
+                            the_map,
+                            html.Div(id="wf-legend", className="wf-legend"),
+                            html.Div(toggles, className="wf-toggles"),
+                        ],
+                        className="wf-mapbox",
+                    ),
+                    html.Aside(
+                        [
+                            html.H2(t["board"], className="wf-board-title"),
+                            html.Div(columns, className="wf-board"),
+                        ],
+                        className="wf-side",
+                    ),
                 ],
                 className="wf-main",
             ),

@@ -28,6 +28,8 @@ def offline_style(port: int) -> dict[str, Any]:
         "sources": {},
         "layers": [{"id": "bg", "type": "background", "paint": {"background-color": "#0a1426"}}],
     }
+
+
 SLA = {"green": "#2ecc71", "amber": "#f5b041", "red": "#ff4d4f"}
 
 
@@ -57,23 +59,42 @@ def create(settings: Settings) -> Dash:
         incidents = list(snap["incidents"].values())
 
         def colour(i: dict[str, Any]) -> str:
-            return SLA["red"] if i["due"] and now >= i["due"] else SLA["amber"] if i["amber"] and now >= i["amber"] else SLA["green"]
+            return (
+                SLA["red"]
+                if i["due"] and now >= i["due"]
+                else SLA["amber"]
+                if i["amber"] and now >= i["amber"]
+                else SLA["green"]
+            )
 
         fig = go.Figure(
             [
                 go.Choroplethmap(
-                    geojson=geojson, locations=codes, featureidkey="properties.code",
-                    z=[grids.get(c, [0, 0])[0] for c in codes], colorscale="YlOrRd",
-                    marker_line_width=0.3, showscale=False,
+                    geojson=geojson,
+                    locations=codes,
+                    featureidkey="properties.code",
+                    z=[grids.get(c, [0, 0])[0] for c in codes],
+                    colorscale="YlOrRd",
+                    marker_line_width=0.3,
+                    showscale=False,
                 ),
                 go.Scattermap(
-                    lon=[i["lon"] for i in incidents], lat=[i["lat"] for i in incidents], mode="markers",
+                    lon=[i["lon"] for i in incidents],
+                    lat=[i["lat"] for i in incidents],
+                    mode="markers",
                     marker={"size": 10, "color": [colour(i) for i in incidents]},
                 ),
             ]
         )
-        fig.update_layout(map={"style": offline_style(settings.port), "center": {"lon": lon, "lat": lat}, "zoom": 11.5},
-                          margin={"l": 0, "r": 0, "t": 0, "b": 0}, paper_bgcolor="#0b1220")
+        fig.update_layout(
+            map={
+                "style": offline_style(settings.port),
+                "center": {"lon": lon, "lat": lat},
+                "zoom": 11.5,
+            },
+            margin={"l": 0, "r": 0, "t": 0, "b": 0},
+            paper_bgcolor="#0b1220",
+        )
         ids = " ".join(i["id"] for i in incidents if i["id"].startswith("probe-"))
         return fig, ids
 

@@ -21,7 +21,6 @@ import sys
 import tempfile
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -36,8 +35,13 @@ from feeds.settings import Settings
 from layers.district import build_district
 
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--enable-unsafe-swiftshader",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--enable-unsafe-swiftshader",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--no-first-run",
 ]
 # Records when each probe first shows in the DOM: the frame after its element appears.
@@ -89,7 +93,9 @@ def wait_http(url: str, timeout: float = 60) -> None:
 class Load(threading.Thread):
     """A bounded background load on loopback: `rate` events a second until stopped."""
 
-    def __init__(self, url: str, settings: Settings, rate: int, district: Any, limit_s: float) -> None:
+    def __init__(
+        self, url: str, settings: Settings, rate: int, district: Any, limit_s: float
+    ) -> None:
         super().__init__(daemon=True)
         self.r = redis_client(url)
         self.s = settings
@@ -110,11 +116,19 @@ class Load(threading.Thread):
             pipe = self.r.pipeline(transaction=False)
             for k in range(per_tick):
                 if (self.sent + k) % 20 == 0 and ri < len(self.reports):
-                    fields = dict(self.reports[ri], id=f"load-r-{ri}-{int(start)}", ts=str(int(time.time() * 1000)))
+                    fields = dict(
+                        self.reports[ri],
+                        id=f"load-r-{ri}-{int(start)}",
+                        ts=str(int(time.time() * 1000)),
+                    )
                     pipe.xadd(self.s.key(K.STREAM_REPORTS), fields)
                     ri += 1
                 elif si < len(self.readings):
-                    fields = dict(self.readings[si], id=f"load-s-{si}-{int(start)}", ts=str(int(time.time() * 1000)))
+                    fields = dict(
+                        self.readings[si],
+                        id=f"load-s-{si}-{int(start)}",
+                        ts=str(int(time.time() * 1000)),
+                    )
                     pipe.xadd(self.s.key(K.STREAM_SENSORS), fields)
                     si += 1
             pipe.execute()
@@ -123,19 +137,33 @@ class Load(threading.Thread):
             time.sleep(max(0.0, next_at - time.monotonic()))
 
 
-def measure(page: Any, r: Any, settings: Settings, district: Any, probes: int, tag: str) -> dict[str, Any]:
+def measure(
+    page: Any, r: Any, settings: Settings, district: Any, probes: int, tag: str
+) -> dict[str, Any]:
     buildings = district.buildings.sample(probes, random_state=3)
     sent: dict[str, float] = {}
     for i, b in enumerate(buildings.itertuples()):
         pid = f"probe-{tag}-{i}"
-        fields = encode(Report(id=pid, source="qr", kind="complaint", category="environment",
-                               ts=int(time.time() * 1000), address=b.code, text="probe"))
+        fields = encode(
+            Report(
+                id=pid,
+                source="qr",
+                kind="complaint",
+                category="environment",
+                ts=int(time.time() * 1000),
+                address=b.code,
+                text="probe",
+            )
+        )
         sent[pid] = time.time() * 1000
         r.xadd(settings.key(K.STREAM_REPORTS), fields)
         try:
             page.wait_for_function(f"window.__seen['{pid}'] > 0", timeout=20_000)
         except Exception:
-            print(f"{tag}: probe {pid} never showed; seen so far: {page.evaluate('window.__seen')}", file=sys.stderr)
+            print(
+                f"{tag}: probe {pid} never showed; seen so far: {page.evaluate('window.__seen')}",
+                file=sys.stderr,
+            )
             raise
         time.sleep(0.5)  # space the probes out; this is pacing, not synchronisation
     seen = page.evaluate("window.__seen")
@@ -154,8 +182,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     district = build_district()
     out: dict[str, Any] = {"load_events_per_s": args.load}
     with redis_server() as url, tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "REDIS_URL": url, "DATABASE_URL": f"sqlite:///{tmp}/wall.db",
-               "WATCHFLOOR_VAR": tmp, "WATCHFLOOR_KEY_PREFIX": "benchwall:", "WATCHFLOOR_LOG_LEVEL": "WARNING"}
+        env = {
+            **os.environ,
+            "REDIS_URL": url,
+            "DATABASE_URL": f"sqlite:///{tmp}/wall.db",
+            "WATCHFLOOR_VAR": tmp,
+            "WATCHFLOOR_KEY_PREFIX": "benchwall:",
+            "WATCHFLOOR_LOG_LEVEL": "WARNING",
+        }
         settings = Settings.from_env(env)
         engine = store.make_engine(settings)
         store.create_schema(engine)
@@ -167,8 +201,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         procs = [
             subprocess.Popen([*exe, "dashboard.cli", "ingest"], env=env),
             subprocess.Popen([*exe, "dashboard.cli", "web"], env={**env, "PORT": str(wall_port)}),
-            subprocess.Popen([*exe, "bench.naive_wall"], env={**env, "PORT": str(naive_port)},
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+            subprocess.Popen(
+                [*exe, "bench.naive_wall"],
+                env={**env, "PORT": str(naive_port)},
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            ),
         ]
         r = redis_client(url)
         try:
@@ -177,10 +215,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
                 for name, page_url, ready in (
-                    ("watchfloor", f"http://127.0.0.1:{wall_port}/?kiosk={token}",
-                     "document.querySelectorAll('path.wf-cell[data-code]').length >= 3000 && wf.live.state.received > 0"),
-                    ("naive dcc.Interval + whole figure", f"http://127.0.0.1:{naive_port}/",
-                     "document.querySelector('.js-plotly-plot') && document.querySelector('.js-plotly-plot').data && document.querySelector('.js-plotly-plot').data.length === 2"),
+                    (
+                        "watchfloor",
+                        f"http://127.0.0.1:{wall_port}/?kiosk={token}",
+                        "document.querySelectorAll('path.wf-cell[data-code]').length >= 3000 && wf.live.state.received > 0",
+                    ),
+                    (
+                        "naive dcc.Interval + whole figure",
+                        f"http://127.0.0.1:{naive_port}/",
+                        "document.querySelector('.js-plotly-plot') && document.querySelector('.js-plotly-plot').data && document.querySelector('.js-plotly-plot').data.length === 2",
+                    ),
                 ):
                     ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
                     page = ctx.new_page()
@@ -191,12 +235,26 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
                     def finished(req: Any, bytes_by: dict[str, int] = bytes_by) -> None:
                         sizes = req.sizes()
-                        bytes_by[req.url] = bytes_by.get(req.url, 0) + sizes["responseBodySize"] + sizes["responseHeadersSize"]
+                        bytes_by[req.url] = (
+                            bytes_by.get(req.url, 0)
+                            + sizes["responseBodySize"]
+                            + sizes["responseHeadersSize"]
+                        )
 
                     page.on("request", lambda req, requests=requests: requests.append(req.url))
                     page.on("requestfinished", finished)
-                    page.on("websocket", lambda ws, frames=frames: "/ws/live" in ws.url and ws.on(
-                        "framereceived", lambda payload: frames.append(len(payload.encode() if isinstance(payload, str) else payload))))
+                    page.on(
+                        "websocket",
+                        lambda ws, frames=frames: (
+                            "/ws/live" in ws.url
+                            and ws.on(
+                                "framereceived",
+                                lambda payload: frames.append(
+                                    len(payload.encode() if isinstance(payload, str) else payload)
+                                ),
+                            )
+                        ),
+                    )
                     print(f"measuring {name}", file=sys.stderr)
                     t0 = time.monotonic()
                     page.goto(page_url)
@@ -207,24 +265,45 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     samples = [page.evaluate(script) for _ in range(15)]
                     recolour = [x for x in samples if x is not None]
                     load = Load(url, settings, args.load, district, limit_s=args.probes * 3 + 60)
-                    updates_before = len(frames) if name == "watchfloor" else sum(1 for u in requests if "_dash-update-component" in u)
+                    updates_before = (
+                        len(frames)
+                        if name == "watchfloor"
+                        else sum(1 for u in requests if "_dash-update-component" in u)
+                    )
                     load.start()
                     time.sleep(5)  # let the load reach its steady state
-                    lat = measure(page, r, settings, district, args.probes, "w" if name == "watchfloor" else "n")
+                    lat = measure(
+                        page,
+                        r,
+                        settings,
+                        district,
+                        args.probes,
+                        "w" if name == "watchfloor" else "n",
+                    )
                     load.stop.set()
                     load.join()
                     if name == "watchfloor":
                         per_update = frames[updates_before:]
                     else:
-                        per_update = [v for u, v in bytes_by.items() if "_dash-update-component" in u]
+                        per_update = [
+                            v for u, v in bytes_by.items() if "_dash-update-component" in u
+                        ]
                         n_updates = sum(1 for u in requests if "_dash-update-component" in u)
                         per_update = [int(sum(per_update) / max(1, n_updates))] * n_updates
-                    outside = [u for u in requests if not u.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))]
+                    outside = [
+                        u
+                        for u in requests
+                        if not u.startswith(
+                            ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
+                        )
+                    ]
                     out[name] = {
                         **lat,
                         "bytes_first_load": first_load,
                         "ready_s": round(ready_s, 2),
-                        "bytes_per_update_median": int(statistics.median(per_update)) if per_update else None,
+                        "bytes_per_update_median": int(statistics.median(per_update))
+                        if per_update
+                        else None,
                         "bytes_per_update_max": max(per_update) if per_update else None,
                         "updates": len(per_update),
                         "recolour_all_cells_ms_median": round(statistics.median(recolour), 1),
@@ -252,15 +331,27 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     results = run(p.parse_args())
     (OUT / "wall.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
-    print(f"\nwall benchmark, headless Chromium, background load {results['load_events_per_s']} events/s")
-    keys = ["p50_ms", "p95_ms", "max_ms", "bytes_per_update_median", "bytes_per_update_max", "bytes_first_load",
-            "recolour_all_cells_ms_median", "ready_s"]
+    print(
+        f"\nwall benchmark, headless Chromium, background load {results['load_events_per_s']} events/s"
+    )
+    keys = [
+        "p50_ms",
+        "p95_ms",
+        "max_ms",
+        "bytes_per_update_median",
+        "bytes_per_update_max",
+        "bytes_first_load",
+        "recolour_all_cells_ms_median",
+        "ready_s",
+    ]
     names = [n for n in results if isinstance(results[n], dict)]
     print(f"{'':32}" + "".join(f"{n[:34]:>36}" for n in names))
     for k in keys:
-        print(f"{k:32}" + "".join(f"{str(results[n][k]):>36}" for n in names))
+        print(f"{k:32}" + "".join(f"{results[n][k]!s:>36}" for n in names))
     for n in names:
-        print(f"{n}: requests leaving 127.0.0.1: {results[n]['requests_leaving_loopback'] or 'none'}")
+        print(
+            f"{n}: requests leaving 127.0.0.1: {results[n]['requests_leaving_loopback'] or 'none'}"
+        )
 
 
 if __name__ == "__main__":

@@ -49,11 +49,18 @@ def reference_rows(d: District) -> dict[str, list[Row]]:
         )
     for i, geom in enumerate(d.river.geometry, start=1):
         point = geom.representative_point()
-        areas.append({
-            "code": f"{WATER_PREFIX}{i}", "level": "water", "name": "钱塘江", "name_en": "Qiantang River",
-            "parent": None, "lon": round(point.x, 6), "lat": round(point.y, 6),
-            "geometry": _geojson(geom),
-        })
+        areas.append(
+            {
+                "code": f"{WATER_PREFIX}{i}",
+                "level": "water",
+                "name": "钱塘江",
+                "name_en": "Qiantang River",
+                "parent": None,
+                "lon": round(point.x, 6),
+                "lat": round(point.y, 6),
+                "geometry": _geojson(geom),
+            }
+        )
     zones = []
     for z in d.crowd_zones.itertuples(index=False):
         point = z.geometry.representative_point()

@@ -27,8 +27,12 @@ _STOPS = np.array(
 
 
 def density(
-    lon: npt.ArrayLike, lat: npt.ArrayLike, weight: npt.ArrayLike, bounds: Bounds,
-    shape: tuple[int, int], radius_m: float = 250.0,
+    lon: npt.ArrayLike,
+    lat: npt.ArrayLike,
+    weight: npt.ArrayLike,
+    bounds: Bounds,
+    shape: tuple[int, int],
+    radius_m: float = 250.0,
 ) -> npt.NDArray[np.float64]:
     """People per cell (rows north to south) from weighted points with Gaussian spread."""
     west, south, east, north = bounds
@@ -74,4 +78,9 @@ def png(rgba: npt.NDArray[np.uint8]) -> bytes:
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 6))
+        + chunk(b"IEND", b"")
+    )

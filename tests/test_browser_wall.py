@@ -41,7 +41,9 @@ def test_wall_shows_live_reports_late_incidents_and_stays_offline(
     wall: Any, system: System, r: redis.Redis, district: District
 ) -> None:
     page = wall
-    assert page.locator("path.wf-cell").count() == len(district.areas.query("level == 'micro_grid'"))
+    assert page.locator("path.wf-cell").count() == len(
+        district.areas.query("level == 'micro_grid'")
+    )
     assert page.locator("path.wf-street").count() == 3
     b = district.buildings.iloc[42]
     assert cell_count(page, b.micro_grid) == "0"
@@ -52,7 +54,9 @@ def test_wall_shows_live_reports_late_incidents_and_stays_offline(
         f"document.querySelector('path.wf-cell[data-code=\"{b.micro_grid}\"]').getAttribute('data-count') === '1'",
         timeout=WAIT,
     )
-    page.wait_for_function("document.getElementById('wf-n-accept').textContent === '1'", timeout=WAIT)
+    page.wait_for_function(
+        "document.getElementById('wf-n-accept').textContent === '1'", timeout=WAIT
+    )
     marker = page.locator(f'path.wf-inc[data-id="{fresh.id}"]')
     marker.wait_for(timeout=WAIT)
     assert marker.get_attribute("data-colour") == "green"
@@ -68,7 +72,9 @@ def test_wall_shows_live_reports_late_incidents_and_stays_offline(
         f"document.querySelector('#wf-oldest-accept li[data-id=\"{late.id}\"]')?.className === 'wf-red'",
         timeout=WAIT,
     )
-    page.wait_for_function("document.getElementById('wf-tile-late').textContent !== '0'", timeout=WAIT)
+    page.wait_for_function(
+        "document.getElementById('wf-tile-late').textContent !== '0'", timeout=WAIT
+    )
     assert page.locator("#wf-tile-events_today").inner_text() == "2"
     assert page.locator("img[src=x]").count() == 0  # hostile text stays text
 
@@ -99,7 +105,8 @@ def test_wall_reconnects_resynchronises_and_flags_a_quiet_feed(
     for client in r.client_list(_type="pubsub"):
         r.client_kill_filter(_id=client["id"])
     page.wait_for_function(
-        f"window.wf.live.state.connected && window.wf.live.state.received > {before} + 1", timeout=WAIT
+        f"window.wf.live.state.connected && window.wf.live.state.received > {before} + 1",
+        timeout=WAIT,
     )
     rep = report()
     xadd(r, system.settings, REPORTS, rep)
@@ -111,7 +118,10 @@ def test_wall_reconnects_resynchronises_and_flags_a_quiet_feed(
 
 @pytest.mark.parametrize(
     ("query", "width", "unit", "title"),
-    [("lang=en&w=3840&h=2160", 3840, 2.0, "City Operations"), ("w=5760&h=1080", 5760, 1.0, "城市运行指挥中心")],
+    [
+        ("lang=en&w=3840&h=2160", 3840, 2.0, "City Operations"),
+        ("w=5760&h=1080", 5760, 1.0, "城市运行指挥中心"),
+    ],
 )
 def test_any_wall_size_and_language(
     browser: Any, system: System, wall_url: str, query: str, width: int, unit: float, title: str
@@ -119,12 +129,16 @@ def test_any_wall_size_and_language(
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     page = context.new_page()
     page.goto(wall_url + ("&" if "?" in wall_url else "?") + query)
-    page.wait_for_function("document.querySelectorAll('path.wf-cell[data-code]').length >= 3000", timeout=WAIT)
+    page.wait_for_function(
+        "document.querySelectorAll('path.wf-cell[data-code]').length >= 3000", timeout=WAIT
+    )
     box = page.locator("#wf-wall").bounding_box()
     assert box is not None and round(box["width"]) == width
     assert title in page.locator(".wf-title").inner_text()
     # type scales with the wall: the clock is readable across the room
-    size = page.evaluate("parseFloat(getComputedStyle(document.getElementById('wf-clock')).fontSize)")
+    size = page.evaluate(
+        "parseFloat(getComputedStyle(document.getElementById('wf-clock')).fontSize)"
+    )
     assert size == pytest.approx(46 * unit, abs=0.5)
     context.close()
 
@@ -133,7 +147,13 @@ def test_kiosk_rotation_cycles_views(browser: Any, system: System, wall_url: str
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     page = context.new_page()
     page.goto(wall_url + ("&" if "?" in wall_url else "?") + "rotate=5")
-    page.wait_for_function("document.getElementById('wf-wall')?.dataset.view === 'overview'", timeout=WAIT)
-    page.wait_for_function("document.getElementById('wf-wall').dataset.view === 'crowd'", timeout=WAIT)
-    page.wait_for_function("document.getElementById('wf-wall').dataset.view === 'pipeline'", timeout=WAIT)
+    page.wait_for_function(
+        "document.getElementById('wf-wall')?.dataset.view === 'overview'", timeout=WAIT
+    )
+    page.wait_for_function(
+        "document.getElementById('wf-wall').dataset.view === 'crowd'", timeout=WAIT
+    )
+    page.wait_for_function(
+        "document.getElementById('wf-wall').dataset.view === 'pipeline'", timeout=WAIT
+    )
     context.close()

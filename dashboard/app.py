@@ -97,8 +97,22 @@ def create_server(settings: Settings | None = None) -> FastAPI:
         compress=True,
     )
     app.layout = dash.html.Div([dash.page_container], className="wf-root")
+    _first_request_setup(app)
     server.state.dash = app
     return server
+
+
+def _first_request_setup(app: dash.Dash) -> None:
+    """Run Dash's first-request set-up now, before any page is served.
+
+    Dash's FastAPI backend runs it (global callbacks, the pages router and the router's
+    inline clientside title function) only on requests for "/" and "/_dash-*". A first
+    visit straight to /incidents or /incident/<id> got an index page without that inline
+    function; the renderer then failed on every route change ("Cannot read properties of
+    undefined (reading '<sha256>')") and the page re-rendered instead of acting.
+    """
+    for setup in app.backend._before_request_funcs:
+        setup()
 
 
 async def _until_closed(ws: WebSocket) -> None:

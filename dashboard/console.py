@@ -18,8 +18,10 @@ PHONE_DIGITS = re.compile(r"\d")
 SLA_LABELS = {"red": ("超时", "Late"), "amber": ("临期", "Due soon"), "green": ("正常", "On time")}
 
 
-def bi(pair: tuple[str, str]) -> list[Any]:
-    return [pair[0], " ", html.Span(pair[1], className="wf-en")]
+def bi(pair: tuple[str, str]) -> html.Span:
+    """Chinese, then English in small type. One component, never a bare list: the Dash
+    renderer does not wrap components inside a nested list (React error #31)."""
+    return html.Span([pair[0], " ", html.Span(pair[1], className="wf-en")], className="wf-bi")
 
 
 def lab(table: dict[str, tuple[str, str]], code: str | None) -> str:

@@ -7,7 +7,7 @@ admin), ``adm-`` administration (admin).
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 BUMP: Final = "inc-bump"  # a store console.js bumps when a live delta concerns the page
 
@@ -39,6 +39,7 @@ ACT_NOTE: Final = "act-note"
 ACT_REASON: Final = "act-reason"
 ACT_INTO: Final = "act-into"
 ACT_RESULT: Final = "act-result"
+ACT_MERGE_INTO: Final = "act-merge-into"  # pattern-matching: one button per nearby incident
 
 # administration
 ADM_USERNAME: Final = "adm-username"
@@ -56,3 +57,8 @@ ADM_USERS: Final = "adm-users"
 def act_button(action: str) -> str:
     """The button that sends an action (plain ids: no pattern-matching needed)."""
     return f"act-{action}"
+
+
+def merge_button(into: Any) -> dict[str, Any]:
+    """The button that merges this incident into a nearby one (``ALL`` to match them all)."""
+    return {"type": ACT_MERGE_INTO, "into": into}

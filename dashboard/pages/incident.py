@@ -7,7 +7,7 @@ from typing import Any
 
 import dash
 import dash_leaflet as dl
-from dash import Input, Output, State, callback, ctx, dcc, html
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboard import console, ids
@@ -232,16 +232,23 @@ def state_part(data: dict[str, Any], tz: str, acting: bool) -> list[Any]:
         className="wf-table wf-trail",
         id="inc-trail",
     )
+    can_merge = acting and row["state"] in ALLOWED["merge"]
     nearby = [
         html.Li(
             [
                 dcc.Link(n["id"], href=f"/incident/{n['id']}"),
                 f" · {console.lab(STATES, n['state'])} · {console.when(n['reported_at'], tz)} · ",
                 html.Span(n["text"][:60]),
-                html.Span(" · 可合并：填入此编号 merge: enter this id", className="wf-muted")
-                if acting and row["state"] in ALLOWED["merge"]
+                html.Button(
+                    console.bi(("合并至此", "Merge into this")),
+                    id=ids.merge_button(n["id"]),
+                    className="wf-btn wf-btn-small wf-merge-into",
+                    **{"data-into": n["id"]},
+                )
+                if can_merge
                 else None,
-            ]
+            ],
+            **{"data-id": n["id"]},
         )
         for n in data["nearby"]
     ]
@@ -439,13 +446,18 @@ def _fields(
 
 @callback(  # type: ignore[untyped-decorator]
     Output(ids.ACT_RESULT, "children"),
-    *[Input(ids.act_button(a), "n_clicks") for a in ALL_BUTTONS],
-    State(ids.INCIDENT, "data"),
-    State(ids.ACT_UNIT, "value"),
-    State(ids.ACT_UNITS, "value"),
-    State(ids.ACT_NOTE, "value"),
-    State(ids.ACT_REASON, "value"),
-    State(ids.ACT_INTO, "value"),
+    inputs={
+        "clicks": [Input(ids.act_button(a), "n_clicks") for a in ALL_BUTTONS],
+        "merges": Input(ids.merge_button(ALL), "n_clicks"),
+    },
+    state={
+        "iid": State(ids.INCIDENT, "data"),
+        "unit": State(ids.ACT_UNIT, "value"),
+        "units": State(ids.ACT_UNITS, "value"),
+        "note": State(ids.ACT_NOTE, "value"),
+        "reason": State(ids.ACT_REASON, "value"),
+        "into": State(ids.ACT_INTO, "value"),
+    },
     prevent_initial_call=True,
 )
 def act(
@@ -460,14 +472,19 @@ def act(
 ) -> str:
     user = require(*ACT)
     trig = ctx.triggered_id
-    if not trig or not any(c for c in [*clicks, *merges]) or not ctx.triggered[0]["value"]:
+    # Buttons drawn afresh (a redraw of the nearby list) trigger with no clicks: not a press.
+    if not trig or not ctx.triggered[0]["value"]:
         raise PreventUpdate
+    if isinstance(trig, dict):  # a nearby incident's own merge button
+        button, into = "merge", str(trig["into"])
+    else:
+        button = str(trig).removeprefix("act-")
     s = current()
     with s.engine.connect() as conn:
         row = queries.incident(conn, iid)
     if row is None:
         return "未找到事件 No such incident"
-    kind, fields = _fields(trig.removeprefix("act-"), row["state"], unit, units, note, reason, into)
+    kind, fields = _fields(button, row["state"], unit, units, note, reason, into)
     label = ACTIONS[kind]
     if row["state"] not in ALLOWED[kind]:
         return (

@@ -13,7 +13,8 @@
   function merge(msg) {
     if (msg.type === "snapshot") {
       Object.assign(state, { grids: msg.grids || {}, zones: msg.zones || {}, incidents: msg.incidents || {},
-                             sensors: msg.sensors || {}, crowd: msg.crowd || {} });
+                             sensors: msg.sensors || {}, crowd: msg.crowd || {},
+                             sensor_meta: msg.sensor_meta || {} });
     } else {
       Object.assign(state.grids, msg.grids || {});
       Object.assign(state.zones, msg.zones || {});

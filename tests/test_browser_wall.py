@@ -11,7 +11,7 @@ from feeds import constants as K
 from feeds.clock import now_ms
 from layers.district import District
 from tests.conftest import ARTIFACTS
-from tests.helpers import REPORTS, report, xadd
+from tests.helpers import REPORTS, SENSORS, reading, report, xadd
 from tests.system import System, loopback_only
 
 pytestmark = pytest.mark.browser
@@ -45,6 +45,18 @@ def test_wall_shows_live_reports_late_incidents_and_stays_offline(
         district.areas.query("level == 'micro_grid'")
     )
     assert page.locator("path.wf-street").count() == 3
+    # every registered sensor is drawn with its status; none has reported yet: offline
+    page.wait_for_function(
+        f"document.querySelectorAll('path.wf-sensor[data-status]').length === {len(district.sensors)}",
+        timeout=WAIT,
+    )
+    assert page.locator('path.wf-sensor[data-status="offline"]').count() == len(district.sensors)
+    gas = district.sensors[district.sensors.kind == "gas"].iloc[0].id
+    xadd(r, system.settings, SENSORS, reading(gas, "gas", 60.0))  # over the limit: alarming
+    page.wait_for_function(
+        f"document.querySelector('path.wf-sensor[data-sensor=\"{gas}\"]').getAttribute('data-status') === 'alarm'",
+        timeout=WAIT,
+    )
     b = district.buildings.iloc[42]
     assert cell_count(page, b.micro_grid) == "0"
 
@@ -54,8 +66,9 @@ def test_wall_shows_live_reports_late_incidents_and_stays_offline(
         f"document.querySelector('path.wf-cell[data-code=\"{b.micro_grid}\"]').getAttribute('data-count') === '1'",
         timeout=WAIT,
     )
+    # the gas alarm opened an urgent incident too: two wait for acceptance
     page.wait_for_function(
-        "document.getElementById('wf-n-accept').textContent === '1'", timeout=WAIT
+        "document.getElementById('wf-n-accept').textContent === '2'", timeout=WAIT
     )
     marker = page.locator(f'path.wf-inc[data-id="{fresh.id}"]')
     marker.wait_for(timeout=WAIT)
@@ -75,7 +88,7 @@ def test_wall_shows_live_reports_late_incidents_and_stays_offline(
     page.wait_for_function(
         "document.getElementById('wf-tile-late').textContent !== '0'", timeout=WAIT
     )
-    assert page.locator("#wf-tile-events_today").inner_text() == "2"
+    assert page.locator("#wf-tile-events_today").inner_text() == "3"
     assert page.locator("img[src=x]").count() == 0  # hostile text stays text
 
     # the fresh one turns amber and then red by the clock alone, with no new event

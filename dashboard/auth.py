@@ -22,7 +22,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from dashboard import plain
 from dashboard.services import Services
 from feeds.clock import now_ms
-from feeds.users import User, kiosk_label
+from feeds.users import User, get_user, kiosk_label
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -47,6 +47,7 @@ WALL_PATHS: Final = frozenset({"/", "/ws/live", "/api/snapshot", "/api/heat.png"
 WALL_PREFIXES: Final = ("/assets/", "/_dash-", "/_favicon", "/api/wall/", "/api/geo/")
 ADMIN_PREFIXES: Final = ("/admin", "/api/admin")
 CALLBACK_PATH: Final = "/_dash-update-component"
+KIOSK_PREFIX: Final = "kiosk:"  # session user names of wall screens signed in by token
 # Dash component ids by prefix (see dashboard/ids.py): who may run a callback touching them.
 ID_ROLES: Final = (("act-", ACT), ("adm-", ADMIN), ("inc-", VIEW))
 
@@ -210,12 +211,15 @@ class AuthMiddleware:
         cookies = SimpleCookie(headers.get("cookie", ""))
         session = cookies[SESSION_COOKIE].value if SESSION_COOKIE in cookies else None
         user = self.sessions.load(session)
+        if user is not None and not user.username.startswith(KIOSK_PREFIX):
+            # the account as it is now: disabling it or changing its role takes effect at once
+            user = await asyncio.to_thread(self._account, user.username)
         set_cookie: str | None = None
         token = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("kiosk", [""])[0]
         if token and (user is None or user.role == "wall"):
             label = await asyncio.to_thread(self._kiosk, token)
             if label is not None:
-                user = User(f"kiosk:{label}"[:64], label, "wall")
+                user = User(f"{KIOSK_PREFIX}{label}"[:64], label, "wall")
                 set_cookie = cookie_header(
                     SESSION_COOKIE, self.sessions.dump(user, kiosk=True), KIOSK_SESSION_S
                 )
@@ -245,6 +249,10 @@ class AuthMiddleware:
                 return
             receive = _replay(body, receive)
         await self._serve(user, scope, receive, send, set_cookie)
+
+    def _account(self, username: str) -> User | None:
+        with self.services.engine.connect() as conn:
+            return get_user(conn, username)
 
     def _kiosk(self, token: str) -> str | None:
         with self.services.engine.connect() as conn:

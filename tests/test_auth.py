@@ -262,3 +262,15 @@ def test_first_run_creates_admin_and_kiosk_once(
         assert users.kiosk_label(conn, token) == "wall"
     assert first_run_accounts(settings, fresh) is False
     fresh.dispose()
+
+
+def test_disabling_an_account_ends_its_session_at_once(client: TestClient, engine: Engine) -> None:
+    officer = make_user(engine, "officer")
+    login_client(client, officer.username)
+    assert client.get("/api/snapshot").status_code == 200
+    with engine.begin() as conn:
+        users.set_disabled(conn, officer.username, True)
+    assert client.get("/api/snapshot").status_code == 401
+    with engine.begin() as conn:
+        users.set_disabled(conn, officer.username, False)
+    assert client.get("/api/snapshot").status_code == 200

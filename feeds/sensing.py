@@ -69,24 +69,28 @@ class Sensing:
         if meta:
             pipe.hset(self.k(K.K_SENSOR_META), mapping=meta)
 
-        crowd = {s: r for s, r in batch.latest.items() if r.kind == "crowd"}
-        zones: dict[str, list[str]] = {}
-        for s, reading in crowd.items():
+        at: dict[str, int] = {}  # where each reply we need sits in the pipeline's results
+        zones: dict[str, dict[str, int]] = {}  # zone -> sensor -> people
+        crowd_sensors: dict[str, str] = {}
+        for s, reading in batch.latest.items():
             lon, lat, zone = batch.position[s]
-            if zone is None:
+            if reading.kind != "crowd" or zone is None:
                 continue
-            zones.setdefault(zone, []).append(s)
-            pipe.hset(self.k(K.K_CROWD_ZONE_SENSORS + zone), s, int(reading.value))
-            pipe.hset(
-                self.k(K.K_CROWD_SENSOR), s, f"{zone}|{lon}|{lat}|{int(reading.value)}|{reading.ts}"
-            )
-        for zone in zones:
+            zones.setdefault(zone, {})[s] = int(reading.value)
+            crowd_sensors[s] = f"{zone}|{lon}|{lat}|{int(reading.value)}|{reading.ts}"
+        if crowd_sensors:
+            pipe.hset(self.k(K.K_CROWD_SENSOR), mapping=crowd_sensors)
+        for zone, people in zones.items():
+            pipe.hset(self.k(K.K_CROWD_ZONE_SENSORS + zone), mapping=people)
             pipe.hvals(self.k(K.K_CROWD_ZONE_SENSORS + zone))
+            at["zone:" + zone] = len(pipe.command_stack) - 1
         watched = [s for s, r in batch.latest.items() if r.kind in THRESHOLDS]
         if watched:
             pipe.hmget(self.k(K.K_SENSOR_ALARM), watched)
+            at["alarms"] = len(pipe.command_stack) - 1
         if zones:
             pipe.hmget(self.k(K.K_CROWD_ALERT), list(zones))
+            at["alerts"] = len(pipe.command_stack) - 1
         day = day_key(max(r.ts for r in batch.latest.values()), self.live.tz)
         pipe.hgetall(self.k(K.K_CROWD_PEAK + day))
         res = pipe.execute()
@@ -101,12 +105,10 @@ class Sensing:
         ]
 
         peak = res[-1]
-        idx = len(res) - 1 - (1 if zones else 0) - (1 if watched else 0)
-        totals_raw = res[idx - len(zones) : idx]
-        alarm_state = res[idx] if watched else []
-        alert_state = res[idx + (1 if watched else 0)] if zones else []
+        alarm_state = res[at["alarms"]] if watched else []
+        alert_state = res[at["alerts"]] if zones else []
 
-        totals = {z: sum(int(v) for v in vals) for z, vals in zip(zones, totals_raw, strict=True)}
+        totals = {z: sum(int(v) for v in res[at["zone:" + z]]) for z in zones}
         reports = self._changes(batch, watched, alarm_state, totals, alert_state, peak, day, dirty)
         return reports + [alarm_report(r, *self._where(r)[:2]) for r in events]
 

@@ -183,7 +183,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             with engine.begin() as conn:
                 conn.execute(incidents.delete())
             batched = worker_rate(
-                lambda c, s=s: Worker(s, r, engine, ref, policy, count=c), K.READ_COUNT, n
+                lambda c, s=s: Worker(s, r, engine, ref, policy, count=c), args.count, n
             )
             s2 = settings_for("naive")
             load(r, s2.key(stream), entries[:naive_n])
@@ -218,6 +218,7 @@ def main() -> None:
     p.add_argument("--reports", type=int, default=50_000)
     p.add_argument("--naive", type=int, default=3_000)
     p.add_argument("--database-url", default=None)
+    p.add_argument("--count", type=int, default=K.READ_COUNT, help="entries per XREADGROUP")
     results = run(p.parse_args())
     OUT.mkdir(exist_ok=True)
     (OUT / f"ingest-{results['database']}.json").write_text(json.dumps(results, indent=2))

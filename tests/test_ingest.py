@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 import redis
 from sqlalchemy import Engine, func, select
 
@@ -10,22 +9,10 @@ from feeds import constants as K
 from feeds import store
 from feeds.ingest import Worker
 from feeds.live import Live
-from feeds.reference import Reference
 from feeds.settings import Settings
-from feeds.sla import SlaPolicy
 from feeds.tables import dead_letters, incident_events, incidents
 from layers.district import District
 from tests.helpers import ACTIONS, REPORTS, action, drain, report, xadd
-
-
-@pytest.fixture
-def worker(
-    settings: Settings, r: redis.Redis, engine: Engine, reference: Reference, policy: SlaPolicy
-) -> Worker:
-    w = Worker(settings, r, engine, reference, policy)
-    w.ensure_groups()
-    w.read_own_pending = False
-    return w
 
 
 def count(engine: Engine, table: object) -> int:

@@ -19,7 +19,6 @@ from feeds import media, queries
 from feeds.ingest import Worker
 from feeds.reference import Reference
 from feeds.settings import Settings
-from feeds.sla import SlaPolicy
 from feeds.users import User
 from tests.helpers import ACTIONS, action, drain, xadd
 from tests.signin import csrf_of, kiosk_token, login_client, origin
@@ -31,16 +30,6 @@ def png(size: tuple[int, int] = (40, 30)) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, (200, 40, 40)).save(out, format="PNG")
     return out.getvalue()
-
-
-@pytest.fixture
-def worker(
-    settings: Settings, r: redis.Redis, engine: Engine, reference: Reference, policy: SlaPolicy
-) -> Worker:
-    w = Worker(settings, r, engine, reference, policy)
-    w.ensure_groups()
-    w.read_own_pending = False
-    return w
 
 
 @pytest.fixture

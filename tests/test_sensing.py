@@ -1,28 +1,15 @@
 from __future__ import annotations
 
-import pytest
 import redis
 from sqlalchemy import Engine, select
 
 from feeds import constants as K
 from feeds.ingest import Worker
 from feeds.live import Live
-from feeds.reference import Reference
 from feeds.settings import Settings
-from feeds.sla import SlaPolicy
 from feeds.tables import incidents
 from layers.district import District
 from tests.helpers import SENSORS, drain, reading, xadd
-
-
-@pytest.fixture
-def worker(
-    settings: Settings, r: redis.Redis, engine: Engine, reference: Reference, policy: SlaPolicy
-) -> Worker:
-    w = Worker(settings, r, engine, reference, policy)
-    w.ensure_groups()
-    w.read_own_pending = False
-    return w
 
 
 def opened(engine: Engine) -> list[dict[str, object]]:

@@ -4,29 +4,16 @@ from __future__ import annotations
 
 import json
 
-import pytest
 import redis
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from dashboard.app import create_server
 from feeds.ingest import Worker
-from feeds.reference import Reference
 from feeds.settings import Settings
-from feeds.sla import SlaPolicy
 from feeds.users import User
 from tests.helpers import REPORTS, drain, report, xadd
 from tests.signin import login_client, origin
-
-
-@pytest.fixture
-def worker(
-    settings: Settings, r: redis.Redis, engine: Engine, reference: Reference, policy: SlaPolicy
-) -> Worker:
-    w = Worker(settings, r, engine, reference, policy)
-    w.ensure_groups()
-    w.read_own_pending = False
-    return w
 
 
 def test_snapshot_then_live_delta_over_websocket(

@@ -33,17 +33,8 @@ from feeds.schemas import Report, encode
 from feeds.seed import reference_rows
 from feeds.settings import Settings
 from layers.district import build_district
+from tests.system import CHROMIUM, CHROMIUM_ARGS, free_port
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--enable-unsafe-swiftshader",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # Records when each probe first shows in the DOM: the frame after its element appears.
 PROBE_WATCH = """
 window.__seen = {};
@@ -67,14 +58,6 @@ RECOLOUR_NAIVE = """async () => {
   try { await Plotly.restyle(gd, {z: [z]}, [0]); } catch (e) { return null; }  // collided with its own 1 s update
   await new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
   return performance.now() - t0; }"""
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_http(url: str, timeout: float = 60) -> None:
@@ -213,7 +196,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             wait_http(f"http://127.0.0.1:{wall_port}/healthz")
             wait_http(f"http://127.0.0.1:{naive_port}/")
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 for name, page_url, ready in (
                     (
                         "watchfloor",

@@ -23,8 +23,13 @@ from feeds.sla import SlaPolicy
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--enable-unsafe-swiftshader",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--enable-unsafe-swiftshader",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--no-first-run",
 ]
 
@@ -57,8 +62,12 @@ def running_system(
     if worker:
         threads.append(threading.Thread(target=w.run, args=(system.stop,), daemon=True))
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning",
-        ws="websockets-sansio", lifespan="on",
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        ws="websockets-sansio",
+        lifespan="on",
     )
     server = uvicorn.Server(config)
     threads.append(threading.Thread(target=server.run, daemon=True))

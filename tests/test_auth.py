@@ -274,3 +274,14 @@ def test_disabling_an_account_ends_its_session_at_once(client: TestClient, engin
     with engine.begin() as conn:
         users.set_disabled(conn, officer.username, False)
     assert client.get("/api/snapshot").status_code == 200
+
+
+def test_no_callback_runs_over_dashs_own_websocket(settings: Settings, r: redis.Redis) -> None:
+    # The gate authorises Dash callbacks on /_dash-update-component by their ids. Dash also
+    # opens /_dash-ws-callback, where it runs only callbacks marked websocket=True: there
+    # must be none, or those would pass the gate unchecked.
+    from dashboard.app import create_server
+
+    app = create_server(settings).state.dash
+    assert not app._websocket_callbacks
+    assert not [k for k, cb in app.callback_map.items() if cb.get("websocket")]

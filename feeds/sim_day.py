@@ -24,243 +24,57 @@ from typing import Any
 import numpy as np
 
 from feeds.routing import Unit
+from feeds.sim_rhythm import (
+    CATEGORY_MIX,
+    CROWD_NOISE,
+    DAILY_REPORTS,
+    EPISODES,
+    HEARTBEAT_S,
+    HOURLY,
+    KIND_MIX,
+    OFFLINE_SHARE,
+    PERIOD_S,
+    RATING_P,
+    URGENT_ALWAYS,
+    URGENT_OTHERS,
+    crowd_level,
+)
+from feeds.sim_text import (
+    ANSWERS,
+    COMMENTS,
+    ENQUIRIES,
+    OFFICERS,
+    PREFIX,
+    REJECT_REASONS,
+    RESOLUTIONS,
+    SUGGESTIONS,
+    TEXTS,
+    person,
+    phone,
+)
 from layers.district import District
 
+# The public API; ANSWERS, RESOLUTIONS and crowd_level (defined in sim_text and
+# sim_rhythm) stay importable from here for existing importers.
+__all__ = [
+    "ANSWERS",
+    "RESOLUTIONS",
+    "Building",
+    "Day",
+    "Draft",
+    "Episode",
+    "Plan",
+    "Sensor",
+    "SimClock",
+    "World",
+    "clock_label",
+    "crowd_level",
+    "parse_time_of_day",
+    "plan_for",
+    "world_of",
+]
+
 Draft = dict[str, Any]  # a Report's fields without id and ts
-
-# Reports per simulated day at volume 1, and each source's share of them by hour.
-DAILY_REPORTS = {"qr": 220.0, "patrol": 120.0, "hotline": 60.0}
-_RAW_HOURLY = {
-    "qr": (
-        0.3,
-        0.15,
-        0.1,
-        0.1,
-        0.15,
-        0.4,
-        1.2,
-        2.5,
-        4.0,
-        5.0,
-        5.2,
-        4.2,
-        3.0,
-        3.0,
-        3.6,
-        3.8,
-        4.2,
-        4.8,
-        5.0,
-        4.4,
-        3.4,
-        2.4,
-        1.4,
-        0.7,
-    ),
-    # grid workers patrol 8-12 and 14-18
-    "patrol": (0, 0, 0, 0, 0, 0, 0, 0.5, 3, 4, 4, 3, 0.5, 0.5, 3, 4, 4, 3, 0.5, 0, 0, 0, 0, 0),
-    "hotline": (
-        0.2,
-        0.1,
-        0.1,
-        0.1,
-        0.1,
-        0.2,
-        0.5,
-        1.5,
-        3.5,
-        4.5,
-        4.5,
-        3.5,
-        2.5,
-        3.0,
-        4.0,
-        4.0,
-        3.8,
-        3.5,
-        3.0,
-        2.2,
-        1.6,
-        1.2,
-        0.8,
-        0.4,
-    ),
-}
-HOURLY = {k: tuple(w / sum(v) for w in v) for k, v in _RAW_HOURLY.items()}
-# Residents report mostly environment and property management (DOMAIN.md).
-CATEGORY_MIX: dict[str, dict[str, float]] = {
-    "qr": {
-        "environment": 0.33,
-        "property": 0.31,
-        "parking": 0.10,
-        "neighbour": 0.07,
-        "construction": 0.07,
-        "consumer": 0.04,
-        "safety": 0.03,
-        "fire": 0.01,
-        "illegal_building": 0.02,
-        "wages": 0.02,
-    },
-    "patrol": {
-        "environment": 0.38,
-        "parking": 0.14,
-        "construction": 0.11,
-        "illegal_building": 0.10,
-        "property": 0.09,
-        "safety": 0.08,
-        "fire": 0.04,
-        "consumer": 0.06,
-    },
-    "hotline": {
-        "environment": 0.16,
-        "property": 0.16,
-        "construction": 0.15,
-        "consumer": 0.15,
-        "neighbour": 0.12,
-        "wages": 0.08,
-        "parking": 0.08,
-        "safety": 0.04,
-        "fire": 0.02,
-        "illegal_building": 0.04,
-    },
-}
-
-# Crowd per zone: (hour of day, people in the whole zone), linearly interpolated.
-CROWD_KNOTS: dict[str, tuple[tuple[float, float], ...]] = {
-    "Z01": (
-        (0, 800),
-        (6, 1_500),
-        (9, 3_000),
-        (15, 4_500),
-        (17, 6_000),
-        (18, 20_000),
-        (19, 80_000),
-        (19.75, 230_000),
-        (20, 305_000),
-        (20.5, 335_000),
-        (20.9, 312_000),
-        (21.2, 240_000),
-        (21.6, 120_000),
-        (22, 60_000),
-        (23, 15_000),
-        (24, 800),
-    ),
-    "Z02": (
-        (0, 500),
-        (6, 2_000),
-        (8, 15_000),
-        (9, 28_000),
-        (10, 31_000),
-        (11, 32_000),
-        (12, 30_000),
-        (14, 26_000),
-        (16, 27_000),
-        (18, 33_000),
-        (19, 36_000),
-        (20, 34_000),
-        (21, 25_000),
-        (22, 10_000),
-        (23, 3_000),
-        (24, 500),
-    ),
-    "Z03": (
-        (0, 200),
-        (6, 1_500),
-        (8, 9_000),
-        (9.5, 4_000),
-        (17, 5_000),
-        (18, 10_000),
-        (19.5, 4_000),
-        (23, 800),
-        (24, 200),
-    ),
-    "Z04": (
-        (0, 100),
-        (6, 2_500),
-        (8, 3_000),
-        (10, 1_500),
-        (17, 3_000),
-        (19, 8_000),
-        (21, 6_000),
-        (23, 500),
-        (24, 100),
-    ),
-    "Z05": ((0, 50), (8, 500), (9.5, 9_000), (12, 11_000), (16, 9_000), (18, 1_000), (24, 50)),
-    "Z06": (
-        (0, 300),
-        (7, 1_000),
-        (9, 22_000),
-        (12, 25_000),
-        (18, 20_000),
-        (20, 6_000),
-        (22, 1_000),
-        (24, 300),
-    ),
-    "Z07": (
-        (0, 300),
-        (10, 800),
-        (11.5, 4_000),
-        (13, 3_500),
-        (14.5, 1_200),
-        (17.5, 3_000),
-        (19, 6_500),
-        (21, 4_000),
-        (23, 1_200),
-        (24, 300),
-    ),
-    "Z08": (
-        (0, 400),
-        (7, 1_500),
-        (8.5, 4_500),
-        (11, 4_200),
-        (13, 2_500),
-        (15, 3_200),
-        (17, 1_800),
-        (20, 900),
-        (24, 400),
-    ),
-}
-GENERIC_KNOTS = ((0, 200), (9, 2_000), (12, 3_000), (19, 3_500), (24, 200))
-CROWD_NOISE = 0.06  # each counter reads within +-6% of its share
-
-
-@dataclass(frozen=True)
-class EpisodeRule:
-    per_day: float
-    hours: tuple[float, ...]  # relative weight of each hour of the day
-    minutes: tuple[float, float]  # simulated duration
-    values: tuple[float, float]
-
-
-def _hours(weights: dict[int, float], rest: float = 0.0) -> tuple[float, ...]:
-    return tuple(weights.get(h, rest) for h in range(24))
-
-
-# Out-of-limit episodes; readings in between are normal. Muck trucks run at night.
-EPISODES: dict[str, EpisodeRule] = {
-    "muck_truck": EpisodeRule(
-        100, _hours(dict.fromkeys((22, 23, 0, 1, 2, 3, 4), 12.0), 0.9), (0, 0), (1, 1)
-    ),
-    "gas": EpisodeRule(3, _hours({}, 1.0), (5, 20), (28, 60)),
-    "fume": EpisodeRule(
-        8, _hours({11: 1.0, 12: 1.2, 17: 0.8, 18: 1.2, 19: 0.8}), (15, 40), (2.1, 3.8)
-    ),
-    "ebike_charging": EpisodeRule(
-        2, _hours(dict.fromkeys((*range(19, 24), *range(6)), 1.0)), (10, 30), (59.0, 61.5)
-    ),
-}
-PERIOD_S = {"crowd": 10.0}  # real seconds between readings; others once a minute
-HEARTBEAT_S = 60.0
-OFFLINE_SHARE = 0.025  # of the site sensors: never send, so the wall shows some offline
-URGENT_ALWAYS = frozenset({"fire", "safety"})
-URGENT_OTHERS = 0.02
-KIND_MIX = (("complaint", 0.70), ("enquiry", 0.15), ("suggestion", 0.15))
-PREFIX = {
-    ("patrol", "finding"): "巡查发现：",
-    ("hotline", "complaint"): "市民来电反映：",
-    ("hotline", "enquiry"): "市民来电咨询：",
-    ("hotline", "suggestion"): "市民来电建议：",
-}
 
 
 @dataclass(frozen=True)
@@ -347,13 +161,6 @@ class Episode:
     start: float  # simulated seconds
     end: float
     value: float
-
-
-def crowd_level(zone: str | None, sim: float) -> float:
-    """People expected in a whole zone at a simulated time."""
-    knots = CROWD_KNOTS.get(zone or "", GENERIC_KNOTS)
-    hour = (sim / 3600.0) % 24.0
-    return float(np.interp(hour, [k[0] for k in knots], [k[1] for k in knots]))
 
 
 class Day:
@@ -517,193 +324,3 @@ def plan_for(seed: int, incident: str, src: str, priority: str, kind: str | None
         escalate=bool(urgent and u[2] < 0.3),
         comment=comment if u[3] < 0.15 else None,
     )
-
-
-# --- words ------------------------------------------------------------------
-# {estate}: the estate, {bldg}: the building, {n}: a small number, {hour}: a late hour.
-
-TEXTS: dict[str, tuple[str, ...]] = {
-    "environment": (
-        "{estate}门口垃圾堆放{n}天无人清理",
-        "{bldg}楼下垃圾桶满溢，气味很大",
-        "{estate}东侧绿化带有人乱倒建筑垃圾",
-        "{estate}附近路面油污严重，行人容易滑倒",
-        "{estate}外墙小广告贴满了，影响市容",
-        "流动摊贩占道经营，{estate}门口通行困难",
-    ),
-    "property": (
-        "{bldg}电梯又坏了，已经停运{n}天",
-        "{estate}地下车库灯不亮，晚上很不安全",
-        "{bldg}楼道堆满杂物，物业不处理",
-        "{bldg}顶楼漏水，报修{n}次没人来",
-        "{estate}门禁坏了，外来人员随意进出",
-        "{estate}物业费涨价没有公示，业主有意见",
-    ),
-    "construction": (
-        "{estate}旁边工地晚上{hour}点还在施工，噪音扰民",
-        "工地渣土没有覆盖，{estate}一带扬尘很大",
-        "{estate}附近道路开挖后{n}周未恢复",
-        "{estate}旁工地出口车辆带泥上路",
-    ),
-    "neighbour": (
-        "{bldg}楼上住户装修噪音太大，多次沟通无果",
-        "{bldg}邻居在楼道里堆放杂物，协商不成",
-        "楼上漏水到我家，{bldg}邻居拒绝维修",
-        "{bldg}有住户养狗，夜里一直叫",
-    ),
-    "parking": (
-        "{estate}门口车辆乱停，消防通道被堵",
-        "{bldg}楼下长期停放僵尸车",
-        "共享单车堆满{estate}门口人行道",
-        "{estate}车位被外来车辆长期占用",
-    ),
-    "consumer": (
-        "{estate}附近健身房突然关门，预付卡无法退费",
-        "{estate}旁超市标价与结算价不一致",
-        "{estate}旁边餐馆卫生条件差",
-        "{estate}附近培训机构拒绝退还剩余课时费",
-    ),
-    "safety": (
-        "{bldg}楼道里有人给电动车充电，飞线很危险",
-        "{estate}围墙出现裂缝，有倒塌风险",
-        "{bldg}外墙瓷砖脱落，砸到楼下",
-        "{estate}门口井盖缺失，容易有人掉下去",
-        "{bldg}有人高空抛物，差点砸到人",
-    ),
-    "wages": (
-        "{estate}附近工地拖欠工人工资{n}个月",
-        "{estate}旁装修公司拖欠工资，老板联系不上",
-        "{estate}底商餐馆拖欠{n}名员工工资",
-    ),
-    "fire": (
-        "{bldg}消防通道被杂物堵塞",
-        "{bldg}楼道灭火器过期了",
-        "{estate}消防栓没有水",
-        "{bldg}有焦糊味，疑似电线起火",
-        "{estate}商铺私拉电线，存在火灾隐患",
-    ),
-    "illegal_building": (
-        "{bldg}顶楼有人私自加盖阳光房",
-        "{estate}一楼住户违规扩建院子",
-        "{estate}绿地被圈占搭建棚子",
-    ),
-}
-ENQUIRIES: dict[str, tuple[str, ...]] = {
-    "environment": ("垃圾分类的投放时间是几点到几点？", "{estate}的大件垃圾怎么预约清运？"),
-    "property": ("{estate}的维修基金怎么申请使用？", "物业合同到期后业主大会怎么召开？"),
-    "construction": ("{estate}旁边工地夜间施工有审批吗？",),
-    "neighbour": ("邻里纠纷可以申请人民调解吗？",),
-    "parking": ("{estate}周边哪里有公共停车场？", "小区车位租赁怎么收费？"),
-    "consumer": ("预付卡消费纠纷应该找哪个部门？",),
-    "safety": ("电动车停放充电有什么规定？",),
-    "wages": ("被拖欠工资应该怎么维权？",),
-    "fire": ("{estate}的消防设施多久检查一次？",),
-    "illegal_building": ("自家院子搭雨棚需要审批吗？",),
-}
-SUGGESTIONS: dict[str, tuple[str, ...]] = {
-    "environment": ("建议{estate}门口增设分类垃圾桶", "建议增加{estate}周边道路保洁频次"),
-    "property": ("建议{estate}增设电动车集中充电点", "建议物业每月公示收支明细"),
-    "construction": ("建议{estate}旁工地加装喷淋降尘设施",),
-    "neighbour": ("建议{estate}设立邻里议事会",),
-    "parking": ("建议{estate}周边施划临时停车位",),
-    "consumer": ("建议加强{estate}周边商铺价格检查",),
-    "safety": ("建议{estate}加装高空抛物监控",),
-    "wages": ("建议工地公示工资支付情况",),
-    "fire": ("建议{estate}定期开展消防演练",),
-    "illegal_building": ("建议加大{estate}违建巡查力度",),
-}
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
-GIVEN = (
-    "敏",
-    "伟",
-    "芳",
-    "娜",
-    "静",
-    "丽",
-    "强",
-    "磊",
-    "军",
-    "洋",
-    "勇",
-    "艳",
-    "杰",
-    "涛",
-    "明",
-    "超",
-    "霞",
-    "平",
-    "刚",
-    "婷",
-    "建华",
-    "晓燕",
-    "志强",
-    "秀英",
-)
-PHONE_PREFIXES = (
-    "130",
-    "131",
-    "133",
-    "135",
-    "136",
-    "137",
-    "138",
-    "139",
-    "150",
-    "151",
-    "152",
-    "155",
-    "157",
-    "158",
-    "159",
-    "177",
-    "180",
-    "186",
-    "187",
-    "188",
-    "189",
-)
-
-
-def person(rng: np.random.Generator) -> str:
-    return SURNAMES[int(rng.integers(len(SURNAMES)))] + GIVEN[int(rng.integers(len(GIVEN)))]
-
-
-def phone(rng: np.random.Generator) -> str:
-    prefix = PHONE_PREFIXES[int(rng.integers(len(PHONE_PREFIXES)))]
-    return f"{prefix}{int(rng.integers(10**8)):08d}"
-
-
-OFFICERS = (
-    "值班员 李静",
-    "值班员 王磊",
-    "值班员 陈芳",
-    "值班员 张伟",
-    "值班员 刘洋",
-    "值班员 赵敏",
-)
-RATING_P = (0.02, 0.03, 0.05, 0.20, 0.70)  # 1..5 stars, mean about 4.5
-REJECT_REASONS = ("非本辖区事项，已告知咨询渠道", "重复咨询，已答复", "信息不全，无法受理")
-COMMENTS = (
-    "已电话联系报告人，告知处理进度",
-    "现场拍照取证",
-    "已协调物业共同处理",
-    "等待相关部门配合",
-)
-ANSWERS = {"enquiry": "已电话答复咨询人", "suggestion": "建议已转相关部门研究并回复"}
-RESOLUTIONS = {
-    "environment": "垃圾已清运，现场已恢复整洁",
-    "property": "已督促物业完成维修",
-    "construction": "已责令工地停止夜间施工并整改",
-    "neighbour": "经调解双方达成一致",
-    "parking": "车辆已挪走，已加强巡查",
-    "consumer": "已约谈商家，退费已协商",
-    "safety": "隐患已排除，现场已设置警示",
-    "wages": "已督促企业支付拖欠工资",
-    "fire": "消防隐患已整改",
-    "illegal_building": "已责令限期拆除",
-    "gas_leak": "泄漏点已关阀处置，浓度恢复正常",
-    "fume": "已责令清洗油烟净化设施",
-    "muck_truck": "已查处违规渣土车",
-    "crowd": "已限流疏导，人流恢复正常",
-    "ebike_charging": "已断电处置，充电桩恢复正常",
-}

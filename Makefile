@@ -42,8 +42,10 @@ lint: install
 	$(BIN)/ruff check feeds layers dashboard tests bench
 	$(BIN)/mypy
 
-bench: install
+bench: install browser
 	$(BIN)/python -m bench.ingest
+	$(BIN)/python -m bench.ingest --database-url $(PG_TEST_URL)
+	$(BIN)/python -m bench.wall
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

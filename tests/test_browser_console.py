@@ -100,6 +100,9 @@ def test_officer_accepts_routes_arrives_and_sees_the_trail_grow(
     assert trail.count() == 1
     # the suggested unit is offered first and chosen already
     assert f"({suggested})" in page.locator(f"#{'act-unit'}").inner_text()
+    # only what the state allows can be pressed
+    assert page.locator("button.wf-act-arrive").is_disabled()
+    assert page.locator("button.wf-act-close").is_disabled()
 
     page.click("button.wf-act-accept")
     page.locator('#inc-trail tr[data-action="accept"]').wait_for()
@@ -107,6 +110,7 @@ def test_officer_accepts_routes_arrives_and_sees_the_trail_grow(
     assert "值班员 测试" in page.locator('#inc-trail tr[data-action="accept"]').inner_text()
     page.wait_for_function("document.getElementById('inc-state').textContent === '已受理'")
     marker_stage(wall, rep.id, "dispatch")
+    page.wait_for_function("document.querySelector('button.wf-act-accept').disabled")
 
     page.click("button.wf-act-dispatch")
     page.locator('#inc-trail tr[data-action="dispatch"]').wait_for()

@@ -39,6 +39,8 @@ DONE_COLUMN = {
 }
 # The buttons, in the order a case moves; "dispatch" becomes a reassign once someone has it.
 BUTTONS = ("accept", "dispatch", "arrive", "resolve", "close", "reject", "escalate", "comment")
+# states a button is live in: the actions it may send (dispatch also covers reassign)
+_LIVE = {a: ALLOWED[a] for a in BUTTONS} | {"dispatch": ALLOWED["dispatch"] | ALLOWED["reassign"]}
 ALL_BUTTONS = (*BUTTONS, "merge")
 
 
@@ -342,6 +344,8 @@ def action_panel(data: dict[str, Any]) -> html.Div:
                         console.bi(ACTIONS[a]),
                         id=ids.act_button(a),
                         className=f"wf-btn wf-act-{a}",
+                        # only what the state machine allows now; the worker would refuse the rest
+                        disabled=row["state"] not in _LIVE[a],
                     )
                     for a in BUTTONS
                 ],
@@ -356,6 +360,7 @@ def action_panel(data: dict[str, Any]) -> html.Div:
                         console.bi(ACTIONS["merge"]),
                         id=ids.act_button("merge"),
                         className="wf-btn wf-act-merge",
+                        disabled=row["state"] not in ALLOWED["merge"],
                     ),
                 ],
                 className="wf-merge",
@@ -415,6 +420,22 @@ def redraw(_bump: Any, iid: str) -> list[Any]:
     if data is None:
         raise PreventUpdate
     return state_part(data, current().settings.timezone, console.can_act())
+
+
+@callback(  # type: ignore[untyped-decorator]
+    [Output(ids.act_button(a), "disabled") for a in (*BUTTONS, "merge")],
+    Input(ids.BUMP, "data"),
+    State(ids.INCIDENT, "data"),
+    prevent_initial_call=True,
+)
+def live_buttons(_bump: Any, iid: str) -> list[bool]:
+    """Keep the buttons to what the incident's state allows as it moves (officers only)."""
+    require(*ACT)
+    data = _load(iid)
+    if data is None:
+        raise PreventUpdate
+    state = data["row"]["state"]
+    return [state not in _LIVE[a] for a in BUTTONS] + [state not in ALLOWED["merge"]]
 
 
 def _fields(

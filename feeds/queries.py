@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Connection, Select, and_, case, func, lite
 
 from feeds.pipeline import ACTIVE
 from feeds.sla import AMBER_SHARE
-from feeds.tables import areas, buildings, incident_events, incidents, units
+from feeds.tables import areas, buildings, incidents, units
 
 Row = dict[str, Any]
 LEVELS = ("street", "community", "grid", "micro_grid")
@@ -128,15 +128,6 @@ def incident(conn: Connection, incident_id: str) -> Row | None:
         select(incidents, PENDING_DUE.label("pending_due")).where(_c.id == incident_id)
     ).first()
     return dict(row._mapping) if row else None
-
-
-def trail(conn: Connection, incident_id: str) -> list[Row]:
-    stmt = (
-        select(incident_events)
-        .where(incident_events.c.incident_id == incident_id)
-        .order_by(incident_events.c.at, incident_events.c.event_id)
-    )
-    return [dict(r._mapping) for r in conn.execute(stmt)]
 
 
 def nearby(

@@ -12,7 +12,7 @@ import redis
 from PIL import Image
 from sqlalchemy import Engine
 
-from feeds import queries
+from feeds import queries, store
 from feeds.reference import Reference
 from feeds.users import User
 from tests.helpers import ACTIONS, REPORTS, action, report, xadd
@@ -184,7 +184,7 @@ def test_wall_role_cannot_act(
     )
     assert status == 403
     with engine.connect() as conn:
-        assert [t["action"] for t in queries.trail(conn, rep.id)] == ["report"]
+        assert [t["action"] for t in store.trail(conn, rep.id)] == ["report"]
 
 
 def _jpeg(tmp_path: Path) -> Path:
@@ -248,4 +248,4 @@ def test_resident_report_with_photo_reaches_console_and_wall_then_rating_shows(
         "document.getElementById('wf-tile-satisfaction').textContent.startsWith('5.00')"
     )
     with engine.connect() as conn:
-        assert "rate" in [t["action"] for t in queries.trail(conn, tracking)]
+        assert "rate" in [t["action"] for t in store.trail(conn, tracking)]

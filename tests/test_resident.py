@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from dashboard.app import create_server
 from feeds import constants as K
-from feeds import media, queries
+from feeds import media, queries, store
 from feeds.ingest import Worker
 from feeds.reference import Reference
 from feeds.settings import Settings
@@ -184,7 +184,7 @@ def test_rating_after_closure_goes_to_the_trail_and_the_figures(
     drain(worker)
     with engine.connect() as conn:
         row = queries.incident(conn, tracking)
-        rate = [t for t in queries.trail(conn, tracking) if t["action"] == "rate"]
+        rate = [t for t in store.trail(conn, tracking) if t["action"] == "rate"]
     assert row is not None and row["state"] == "closed" and row["rating"] == 4
     assert [t["actor"] for t in rate] == ["resident"] and "<i>快</i>" in rate[0]["detail"]
     assert "★★★★" in client.get(f"/t/{tracking}").text

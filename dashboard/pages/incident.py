@@ -13,7 +13,7 @@ from dash.exceptions import PreventUpdate
 from dashboard import console, ids
 from dashboard.auth import ACT, VIEW, require
 from dashboard.services import current
-from feeds import producer, queries
+from feeds import producer, queries, store
 from feeds.clock import now_ms
 from feeds.pipeline import ALLOWED, STAGES
 from feeds.schemas import InvalidEntry
@@ -52,7 +52,7 @@ def _load(iid: str) -> dict[str, Any] | None:
             return None
         return {
             "row": row,
-            "trail": queries.trail(conn, iid),
+            "trail": store.trail(conn, iid),
             "nearby": queries.nearby(conn, row),
             "units": queries.unit_rows(conn),
             "names": queries.area_names(

@@ -5,7 +5,7 @@
   const wf = (window.wf = window.wf || {});
   const listeners = [];
   const state = { grids: {}, zones: {}, incidents: {}, sensors: {}, board: null, headline: null,
-                  compliance: null, crowd: {}, last_event: null, t: 0, offset: 0, received: 0,
+                  compliance: null, last_event: null, t: 0, offset: 0, received: 0,
                   connected: false, lastMessage: 0 };
   let socket = null;
   let retry = 500;
@@ -13,13 +13,12 @@
   function merge(msg) {
     if (msg.type === "snapshot") {
       Object.assign(state, { grids: msg.grids || {}, zones: msg.zones || {}, incidents: msg.incidents || {},
-                             sensors: msg.sensors || {}, crowd: msg.crowd || {},
+                             sensors: msg.sensors || {},
                              sensor_meta: msg.sensor_meta || {} });
     } else {
       Object.assign(state.grids, msg.grids || {});
       Object.assign(state.zones, msg.zones || {});
       Object.assign(state.sensors, msg.sensors || {});
-      if (msg.crowd) state.crowd = msg.crowd;
       (msg.upsert || []).forEach(function (i) { state.incidents[i.id] = i; });
       (msg.remove || []).forEach(function (id) { delete state.incidents[id]; });
     }

@@ -280,7 +280,7 @@ class Live:
         return {k: int(v) for k, v in self.r.hgetall(self.k(K.K_CROWD_ZONE)).items()}
 
     def crowd_sensors(self) -> dict[str, tuple[float, float, int]]:
-        """sensor -> (lon, lat, people) for the heat layer."""
+        """sensor -> (lon, lat, people): what the heat image is rendered from (never sent raw)."""
         out: dict[str, tuple[float, float, int]] = {}
         for sensor, v in self.r.hgetall(self.k(K.K_CROWD_SENSOR)).items():
             _zone, lon, lat, people, _ts = v.split("|")
@@ -354,7 +354,6 @@ class Live:
             "board": self.board(now),
             "headline": self.headline(now, sensors),
             "compliance": self.compliance(),
-            "crowd": self.crowd_sensors(),
             "last_event": self.last_event(),
         }
 
@@ -367,7 +366,6 @@ class Live:
         if dirty.zones:
             zones = self.r.hmget(self.k(K.K_CROWD_ZONE), sorted(dirty.zones))
             out["zones"] = {z: int(v or 0) for z, v in zip(sorted(dirty.zones), zones, strict=True)}
-            out["crowd"] = self.crowd_sensors()
         if dirty.upserts:
             out["upsert"] = list(dirty.upserts.values())
         if dirty.removed:

@@ -375,7 +375,7 @@ class Worker:
             for iid in sorted(changed):
                 row = rows[iid]
                 cols = store.state_columns(current[iid])
-                late = set(filter(None, row["late"].split(",")))
+                late = records.late_of(row)
                 cols["sweep_at"] = records.sweep_at(current[iid], row, late)
                 row.update(cols)
                 updates.append({"id": iid, **cols})
@@ -438,7 +438,7 @@ class Worker:
                 stage = inc.pending
                 if stage is None:
                     continue
-                late = set(filter(None, row["late"].split(","))) | {stage}
+                late = records.late_of(row) | {stage}
                 row["late"] = ",".join(sorted(late))
                 row["sweep_at"] = records.sweep_at(inc, row, late)
                 updates.append({"id": row["id"], "late": row["late"], "sweep_at": row["sweep_at"]})

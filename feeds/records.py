@@ -107,6 +107,11 @@ def system_trail(event_id: str, incident_id: str, kind: str, at: int, **detail: 
     }
 
 
+def late_of(row: Row) -> set[str]:
+    """The stages already flagged overdue (the ``late`` column: a comma list)."""
+    return set(filter(None, row["late"].split(",")))
+
+
 def sweep_at(inc: Incident, row: Row, late: set[str]) -> int | None:
     stage = PENDING.get(inc.state)
     if stage is None or stage in late:

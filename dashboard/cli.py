@@ -168,15 +168,21 @@ def port_free(host: str, port: int) -> bool:
     return True
 
 
+def port_taken(settings: Settings) -> bool:
+    """Say so when the web port is in use (uvicorn would hang on it)."""
+    if port_free(settings.host, settings.port):
+        return False
+    print(
+        f"port {settings.port} on {settings.host} is in use; set PORT to another", file=sys.stderr
+    )
+    return True
+
+
 def cmd_web(settings: Settings, _args: argparse.Namespace) -> int:
     import uvicorn
 
     require_redis_url(settings.redis_url)
-    if not port_free(settings.host, settings.port):
-        print(
-            f"port {settings.port} on {settings.host} is in use; set PORT to another",
-            file=sys.stderr,
-        )
+    if port_taken(settings):
         return 2
     uvicorn.run(
         "dashboard.app:create_server",
@@ -216,11 +222,7 @@ def cmd_valkey(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     """Everything on embedded defaults: Valkey, SQLite, ingest, simulator, web."""
-    if not port_free(settings.host, settings.port):
-        print(
-            f"port {settings.port} on {settings.host} is in use; set PORT to another",
-            file=sys.stderr,
-        )
+    if port_taken(settings):
         return 2
     stop = _stop_on_signals()
     server = None

@@ -161,6 +161,10 @@ def _detail_text(detail: str, units: dict[str, str]) -> str:
     return " · ".join(parts)
 
 
+def _head(*labels: tuple[str, str]) -> html.Thead:
+    return html.Thead(html.Tr([html.Th(console.bi(label)) for label in labels]))
+
+
 def state_part(data: dict[str, Any], tz: str, acting: bool) -> list[Any]:
     """What changes as the case moves: redrawn whenever the worker applies something to it."""
     row, now = data["row"], now_ms()
@@ -168,21 +172,7 @@ def state_part(data: dict[str, Any], tz: str, acting: bool) -> list[Any]:
     due = {s: row[f"due_{s}"] for s in STAGES}
     colours = stage_colours(incident_of(row), due, now)
     stages = html.Table(
-        [
-            html.Thead(
-                html.Tr(
-                    [
-                        html.Th(console.bi(h))
-                        for h in (
-                            ("环节", "Stage"),
-                            ("时限", "Due"),
-                            ("完成", "Done"),
-                            ("用时", "Took"),
-                        )
-                    ]
-                )
-            )
-        ]
+        [_head(("环节", "Stage"), ("时限", "Due"), ("完成", "Done"), ("用时", "Took"))]
         + [
             html.Tr(
                 [
@@ -203,21 +193,7 @@ def state_part(data: dict[str, Any], tz: str, acting: bool) -> list[Any]:
         className="wf-table wf-stages",
     )
     trail = html.Table(
-        [
-            html.Thead(
-                html.Tr(
-                    [
-                        html.Th(console.bi(h))
-                        for h in (
-                            ("时间", "When"),
-                            ("动作", "Action"),
-                            ("操作人", "Who"),
-                            ("详情", "Detail"),
-                        )
-                    ]
-                )
-            )
-        ]
+        [_head(("时间", "When"), ("动作", "Action"), ("操作人", "Who"), ("详情", "Detail"))]
         + [
             html.Tr(
                 [

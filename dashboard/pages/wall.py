@@ -75,26 +75,14 @@ def layout(**query: Any) -> html.Div:
         children=[
             _geo("water", style=_fn("waterStyle"), interactive=False),
             _geo("micro_grid", style=_fn("cellStyle"), onEachFeature=_fn("onEachCell")),
-            _geo(
-                "grid", style=_fn("gridStyle"), onEachFeature=_fn("onEachArea"), interactive=False
-            ),
-            _geo(
-                "community",
-                style=_fn("communityStyle"),
-                onEachFeature=_fn("onEachArea"),
-                interactive=False,
-            ),
-            _geo(
-                "street",
-                style=_fn("streetStyle"),
-                onEachFeature=_fn("onEachArea"),
-                interactive=False,
-            ),
-            _geo(
-                "district",
-                style=_fn("districtStyle"),
-                onEachFeature=_fn("onEachArea"),
-                interactive=False,
+            *(
+                _geo(
+                    level,
+                    style=_fn(f"{level}Style"),
+                    onEachFeature=_fn("onEachArea"),
+                    interactive=False,
+                )
+                for level in ("grid", "community", "street", "district")
             ),
             _geo(
                 "zones", style=_fn("zoneStyle"), onEachFeature=_fn("onEachZone"), interactive=False

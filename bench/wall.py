@@ -120,42 +120,60 @@ class Load(threading.Thread):
             time.sleep(max(0.0, next_at - time.monotonic()))
 
 
-def measure(
-    page: Any, r: Any, settings: Settings, district: Any, probes: int, tag: str
-) -> dict[str, Any]:
-    buildings = district.buildings.sample(probes, random_state=3)
+def send_probes(
+    page: Any, r: Any, settings: Settings, probes: list[tuple[str, dict[str, str]]], tag: str
+) -> tuple[list[float], int]:
+    """XADD each probe report and wait until the page has drawn it: the milliseconds from
+    XADD to screen of those shown, and the entries the worker had not read at the end."""
     sent: dict[str, float] = {}
-    for i, b in enumerate(buildings.itertuples()):
-        pid = f"probe-{tag}-{i}"
-        fields = encode(
-            Report(
-                id=pid,
-                source="qr",
-                kind="complaint",
-                category="environment",
-                ts=int(time.time() * 1000),
-                address=b.code,
-                text="probe",
-            )
-        )
+    for pid, fields in probes:
         sent[pid] = time.time() * 1000
         r.xadd(settings.key(K.STREAM_REPORTS), fields)
         try:
             page.wait_for_function(f"window.__seen['{pid}'] > 0", timeout=20_000)
-        except Exception:
-            print(
-                f"{tag}: probe {pid} never showed; seen so far: {page.evaluate('window.__seen')}",
-                file=sys.stderr,
-            )
-            raise
+        except Exception:  # a busy machine: counted as missed, the run goes on
+            print(f"{tag}: probe {pid} not shown within 20 s", file=sys.stderr)
         time.sleep(0.5)  # space the probes out; this is pacing, not synchronisation
     seen = page.evaluate("window.__seen")
-    lat = [seen[p] - t for p, t in sent.items()]
+    lat = [seen[p] - t for p, t in sent.items() if seen.get(p)]
+    # where a late probe waited: entries not yet read by the worker when the probes ended
+    lag = sum(
+        g.get("lag") or 0
+        for stream in (K.STREAM_REPORTS, K.STREAM_SENSORS)
+        for g in r.xinfo_groups(settings.key(stream))
+    )
+    return lat, lag
+
+
+def measure(
+    page: Any, r: Any, settings: Settings, district: Any, probes: int, tag: str
+) -> dict[str, Any]:
+    buildings = district.buildings.sample(probes, random_state=3)
+    reports = [
+        (
+            f"probe-{tag}-{i}",
+            encode(
+                Report(
+                    id=f"probe-{tag}-{i}",
+                    source="qr",
+                    kind="complaint",
+                    category="environment",
+                    ts=int(time.time() * 1000),
+                    address=b.code,
+                    text="probe",
+                )
+            ),
+        )
+        for i, b in enumerate(buildings.itertuples())
+    ]
+    lat, lag = send_probes(page, r, settings, reports, tag)
     return {
         "probes": len(lat),
-        "p50_ms": round(float(np.percentile(lat, 50)), 1),
-        "p95_ms": round(float(np.percentile(lat, 95)), 1),
-        "max_ms": round(max(lat), 1),
+        "missed": probes - len(lat),
+        "p50_ms": round(float(np.percentile(lat, 50)), 1) if lat else None,
+        "p95_ms": round(float(np.percentile(lat, 95)), 1) if lat else None,
+        "max_ms": round(max(lat), 1) if lat else None,
+        "ingest_lag_at_end": lag,
     }
 
 
@@ -172,6 +190,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "WATCHFLOOR_VAR": tmp,
             "WATCHFLOOR_KEY_PREFIX": "benchwall:",
             "WATCHFLOOR_LOG_LEVEL": "WARNING",
+            "WATCHFLOOR_REPORTS_AUTO": "0",  # no PDF printing in the web process meanwhile
         }
         settings = Settings.from_env(env)
         engine = store.make_engine(settings)
@@ -241,7 +260,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     print(f"measuring {name}", file=sys.stderr)
                     t0 = time.monotonic()
                     page.goto(page_url)
-                    page.wait_for_function(ready, timeout=120_000)
+                    try:
+                        page.wait_for_function(ready, timeout=120_000)
+                    except Exception:  # a busy machine: say so in its column, go on
+                        out[name] = {"not_ready_in_s": round(time.monotonic() - t0)}
+                        ctx.close()
+                        continue
                     first_load = sum(bytes_by.values())
                     ready_s = time.monotonic() - t0
                     script = RECOLOUR_WALL if name == "watchfloor" else RECOLOUR_NAIVE
@@ -318,6 +342,8 @@ def main() -> None:
         f"\nwall benchmark, headless Chromium, background load {results['load_events_per_s']} events/s"
     )
     keys = [
+        "missed",
+        "ingest_lag_at_end",
         "p50_ms",
         "p95_ms",
         "max_ms",
@@ -329,12 +355,11 @@ def main() -> None:
     ]
     names = [n for n in results if isinstance(results[n], dict)]
     print(f"{'':32}" + "".join(f"{n[:34]:>36}" for n in names))
-    for k in keys:
-        print(f"{k:32}" + "".join(f"{results[n][k]!s:>36}" for n in names))
+    for k in [*keys, "not_ready_in_s"]:
+        print(f"{k:32}" + "".join(f"{results[n].get(k, '')!s:>36}" for n in names))
     for n in names:
-        print(
-            f"{n}: requests leaving 127.0.0.1: {results[n]['requests_leaving_loopback'] or 'none'}"
-        )
+        leaving = results[n].get("requests_leaving_loopback")
+        print(f"{n}: requests leaving 127.0.0.1: {leaving or 'none'}")
 
 
 if __name__ == "__main__":

@@ -9,23 +9,30 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 import dash
+import redis
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 from fastapi.responses import JSONResponse
 
-from dashboard import auth, geo, resident
+from dashboard import auth, crowd, freshness, geo, metrics, qrsheet, replay, resident
+from dashboard.figures import exports
 from dashboard.hub import Hub
+from dashboard.reports import jobs
+from dashboard.reports import routes as report_routes
 from dashboard.services import Services
 from feeds import constants as K
 from feeds.clock import now_ms
-from feeds.connections import require_redis_url
+from feeds.connections import cluster_nodes, require_redis_url
 from feeds.settings import Settings
 
+log = logging.getLogger("watchfloor.web")
+# a Redis restarting (connection refused) or loading its data (BusyLoadingError)
+REDIS_DOWN = (redis.ConnectionError, redis.TimeoutError)
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -33,13 +40,17 @@ def create_server(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     url = require_redis_url(settings.redis_url)
     services = Services.connect(settings)
-    hub = Hub(url, settings.key(K.CHANNEL_LIVE))
+    hub = Hub(url, settings.key(K.CHANNEL_LIVE), cluster_nodes(services.redis))
+    runner = jobs.Runner(services.engine, settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         hub.start()
+        runner.start()
         yield
         await hub.stop()
+        await asyncio.to_thread(runner.close)
+        services.close()
 
     server = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     server.state.services = services
@@ -47,15 +58,30 @@ def create_server(settings: Settings | None = None) -> FastAPI:
     auth.install(server, services)
     resident.install(server, services)
     server.state.geo = geo.install(server, services)
+    hub.watchers.append(server.state.geo.look)
+    crowd.install(server, services)
+    server.state.replay = replay.install(server, services, server.state.geo)
+    exports.install(server, services)
+    report_routes.install(server, services, runner)
+    qrsheet.install(server, services)
+    freshness.install(server, services)
+    server.state.reports_runner = runner
+    metrics.install(server, services, hub)
 
     @server.get("/healthz")
-    def healthz() -> dict[str, Any]:
-        services.redis.ping()
-        return {"ok": True, "last_event": services.live.last_event()}
+    def healthz() -> JSONResponse:
+        try:
+            services.redis.ping()
+            return JSONResponse({"ok": True, "last_event": services.live.last_event()})
+        except REDIS_DOWN as exc:
+            return JSONResponse({"ok": False, "error": f"live store unavailable: {exc}"}, 503)
 
     @server.get("/api/snapshot")
     def snapshot() -> JSONResponse:
-        return JSONResponse(services.live.snapshot(now_ms()))
+        try:
+            return JSONResponse(services.live.snapshot(now_ms()))
+        except REDIS_DOWN as exc:
+            return JSONResponse({"error": f"live store unavailable: {exc}"}, 503)
 
     @server.websocket("/ws/live")
     async def ws_live(ws: WebSocket) -> None:
@@ -63,7 +89,16 @@ def create_server(settings: Settings | None = None) -> FastAPI:
         queue = hub.subscribe()
         closed = asyncio.get_running_loop().create_task(_until_closed(ws))
         try:
-            snap = await asyncio.to_thread(services.live.snapshot, now_ms())
+            try:
+                snap = await asyncio.to_thread(services.live.snapshot, now_ms())
+                # the geography version: a page drawn from an older one reloads (live.js)
+                snap["geo"] = await asyncio.to_thread(lambda: server.state.geo.version)
+            except REDIS_DOWN as exc:
+                # Redis restarting or still loading: the page shows the link down and
+                # comes back, as it does after any lost connection
+                log.warning("live snapshot unavailable (%s): the wall will reconnect", exc)
+                await ws.close(code=1013)
+                return
             await ws.send_text(json.dumps({"type": "snapshot", **snap}, ensure_ascii=False))
             while True:
                 getter = asyncio.ensure_future(queue.get())
@@ -76,6 +111,7 @@ def create_server(settings: Settings | None = None) -> FastAPI:
                     await ws.close(code=1012)
                     break
                 await ws.send_text(message)
+                hub.sent += 1
         except (WebSocketDisconnect, RuntimeError):
             pass
         finally:

@@ -11,10 +11,12 @@ import dash_leaflet as dl
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.auth import ACT, VIEW, allowed, current_user
+from dashboard.auth import ACT, STATUS, VIEW, allowed, current_user
+from feeds import numbering
 from feeds.vocab import label
 
 PHONE_DIGITS = re.compile(r"\d")
+Bounds = tuple[float, float, float, float]  # west, south, east, north
 SLA_LABELS = {"red": ("超时", "Late"), "amber": ("临期", "Due soon"), "green": ("正常", "On time")}
 
 
@@ -43,6 +45,13 @@ def duration(ms: int | None) -> str:
     if s < 86400:
         return f"{s // 3600}h{s % 3600 // 60:02d}m"
     return f"{s // 86400}d{s % 86400 // 3600}h"
+
+
+def unit_name(unit: str | None, names: dict[str, str]) -> str:
+    """A unit by its name (江澄街道综合行政执法队第三中队), never its code alone."""
+    if not unit:
+        return "–"
+    return names.get(unit, unit)
 
 
 def mask_phone(phone: str | None) -> str:
@@ -85,6 +94,9 @@ def header(title: tuple[str, str]) -> html.Div:
                 [
                     dcc.Link("大屏 Wall", href="/"),
                     dcc.Link("事件列表 Incidents", href="/incidents"),
+                    dcc.Link("统计 Figures", href="/figures") if can_view() else None,
+                    dcc.Link("报告 Reports", href="/reports") if can_view() else None,
+                    dcc.Link("状态 Status", href="/status") if allowed(*STATUS) else None,
                     html.A("管理 Admin", href="/admin") if allowed("admin") else None,
                     html.Span(
                         f"{user.display_name} · {user.role}" if user else "", className="wf-who"
@@ -98,24 +110,39 @@ def header(title: tuple[str, str]) -> html.Div:
     )
 
 
+DISTRICT_LINE = "#5b7bb0"  # the district's outline on the small maps (tests find it by it)
+
+
 def small_map(
     map_id: str,
     markers: list[Any],
     center: tuple[float, float],
     zoom: float = 12,
     extra: list[Any] | None = None,
+    bounds: Bounds | None = None,
 ) -> dl.MapContainer:
-    """A map with no tiles (closed networks): the district and street outlines, and markers."""
+    """A map with no tiles (closed networks): the district and street outlines, and markers.
+    ``bounds`` (west, south, east, north), when given, frames the map instead of the zoom."""
+    frame: dict[str, Any] = (
+        {
+            "bounds": [[bounds[1], bounds[0]], [bounds[3], bounds[2]]],
+            "boundsOptions": {"padding": [12, 12]},
+            # the frame is set once; reporting every move back to Dash made the map's
+            # bounds prop change and the map fit itself again, without end
+            "trackViewport": False,
+        }
+        if bounds
+        else {"center": list(center), "zoom": zoom}  # a centre too would move the frame
+    )
     return dl.MapContainer(
         id=map_id,
-        center=list(center),
-        zoom=zoom,
+        **frame,
         attributionControl=False,
         className="wf-small-map",
         children=[
             dl.GeoJSON(
                 url="/api/geo/district.json",
-                style={"color": "#5b7bb0", "weight": 2, "fillOpacity": 0.04},
+                style={"color": DISTRICT_LINE, "weight": 2, "fillOpacity": 0.04},
             ),
             dl.GeoJSON(
                 url="/api/geo/street.json",
@@ -139,8 +166,8 @@ def marker(row: dict[str, Any], colour: str | None, text: str) -> dl.CircleMarke
         fillColor=SLA_COLOURS[colour],
         fillOpacity=0.95,
         children=[
-            dl.Tooltip(f"{row['id']} · {text}"),
-            dl.Popup(html.A(f"打开 Open {row['id']}", href=f"/incident/{row['id']}")),
+            dl.Tooltip(f"{numbering.shown(row)} · {text}"),
+            dl.Popup(html.A(f"打开 Open {numbering.shown(row)}", href=f"/incident/{row['id']}")),
         ],
     )
 

@@ -9,20 +9,31 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import traceback
+from collections.abc import Callable, Sequence
 
 import redis.asyncio as aioredis
 
 log = logging.getLogger("watchfloor.hub")
 QUEUE_LIMIT = 256
+STOP_WAIT_S = 5.0  # a reader that does not end on cancel within this is left behind
+CLOSE_WAIT_S = 2.0
 
 
 class Hub:
-    def __init__(self, url: str, channel: str) -> None:
-        self.url = url
+    def __init__(self, url: str, channel: str, nodes: Sequence[str] = ()) -> None:
+        # On a Redis Cluster, PUBLISH reaches every node: the hub listens on one of them,
+        # the next one after it is lost (``nodes``: every node's plain redis:// URL).
+        self.urls = list(nodes) or [url]
+        self.url = self.urls[0]
         self.channel = channel
         self.subscribers: set[asyncio.Queue[str | None]] = set()
         self._task: asyncio.Task[None] | None = None
-        self.received = 0
+        self.received = 0  # live deltas read from the channel
+        self.sent = 0  # messages sent to screens (dashboard/app.py), for /metrics
+        # called with each message before screens get it (a new geography: the map layers
+        # this process serves must be the new ones by the time a page reloads for them)
+        self.watchers: list[Callable[[str], None]] = []
 
     def subscribe(self) -> asyncio.Queue[str | None]:
         queue: asyncio.Queue[str | None] = asyncio.Queue(QUEUE_LIMIT)
@@ -34,6 +45,8 @@ class Hub:
 
     def fan_out(self, message: str) -> None:
         self.received += 1
+        for watch in self.watchers:
+            watch(message)
         for queue in list(self.subscribers):
             try:
                 queue.put_nowait(message)
@@ -46,8 +59,13 @@ class Hub:
 
     async def _read(self) -> None:
         backoff = 0.5
+        turn = 0
         while True:
-            client = aioredis.Redis.from_url(self.url, decode_responses=True)
+            self.url = self.urls[turn % len(self.urls)]
+            turn += 1
+            client = aioredis.Redis.from_url(
+                self.url, decode_responses=True, socket_connect_timeout=CLOSE_WAIT_S
+            )
             try:
                 async with client.pubsub() as pubsub:
                     await pubsub.subscribe(self.channel)
@@ -64,7 +82,10 @@ class Hub:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 10.0)
             finally:
-                await client.aclose()
+                # a close that waits on a socket the server never answers must not
+                # hold up the web process's shutdown
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(client.aclose(), CLOSE_WAIT_S)
 
     def fan_out_close(self, queue: asyncio.Queue[str | None]) -> None:
         self.subscribers.discard(queue)
@@ -75,7 +96,23 @@ class Hub:
         self._task = asyncio.get_running_loop().create_task(self._read())
 
     async def stop(self) -> None:
-        if self._task is not None:
+        """Cancel the reader and wait for it, but never longer than STOP_WAIT_S."""
+        if self._task is None:
+            return
+        # again until it ends: a first cancel can be swallowed inside the Redis client (seen
+        # when the reader has just subscribed, under the test client's event loop), and
+        # the reader would then go on listening
+        loop = asyncio.get_running_loop()
+        until = loop.time() + STOP_WAIT_S
+        while not self._task.done() and loop.time() < until:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await asyncio.wait({self._task}, timeout=0.2)
+        if not self._task.done():
+            where = "".join(
+                traceback.format_list(traceback.extract_stack(self._task.get_stack()[-1]))
+            )
+            log.warning(
+                "the live channel's reader did not stop in %.0fs; leaving it, at:\n%s",
+                STOP_WAIT_S,
+                where,
+            )

@@ -21,6 +21,7 @@ F_COMMUNITY: Final = "inc-f-community"
 F_GRID: Final = "inc-f-grid"
 F_SINCE: Final = "inc-f-since"
 F_TEXT: Final = "inc-f-text"
+F_EXTRA: Final = "inc-f-extra"  # store: the figures' extra URL filters (from, to, unit ...)
 LIST: Final = "inc-list"
 LIST_COUNT: Final = "inc-list-count"
 LIST_MAP: Final = "inc-list-map"
@@ -56,6 +57,12 @@ ADM_KIOSK_LABEL: Final = "adm-kiosk-label"
 ADM_KIOSK: Final = "adm-kiosk"
 ADM_RESULT: Final = "adm-result"
 ADM_USERS: Final = "adm-users"
+ADM_ACCESS: Final = "adm-access"  # sessions, kiosk tokens, the sign-in trail
+ADM_ACCESS_RESULT: Final = "adm-access-result"
+ADM_END_SESSION: Final = "adm-end-session"  # pattern-matching: one button per session
+ADM_REVOKE_KIOSK: Final = "adm-revoke-kiosk"  # pattern-matching: one button per kiosk token
+ADM_DEAD_FIELDS: Final = "adm-dead-fields"  # /status: a dead letter's (masked) fields
+ADM_DEAD_REVEAL: Final = "adm-dead-reveal"  # /status: show one dead letter whole (admins)
 
 
 def act_button(action: str) -> str:

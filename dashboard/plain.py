@@ -27,12 +27,17 @@ button{margin-top:18px;width:100%;font:inherit;font-weight:700;padding:14px;bord
 background:#2f7cf6;color:#fff;cursor:pointer}
 .error{background:#5a1d24;border:1px solid #b33a48;padding:10px 12px;border-radius:8px}
 .ok{background:#173d2a;border:1px solid #2f8f57;padding:10px 12px;border-radius:8px}
-.track{font:700 28px/1.2 ui-monospace,monospace;letter-spacing:.06em}
+.track{font:700 28px/1.2 ui-monospace,monospace;letter-spacing:.06em;overflow-wrap:anywhere}
 ol.stages{list-style:none;padding:0}
 ol.stages li{padding:10px 12px;margin:6px 0;border-radius:8px;background:#15223a}
 ol.stages li.done{border-left:6px solid #2f8f57}
 ol.stages li.todo{border-left:6px solid #3a4a66;color:#9fb0c8}
 .muted{color:#9fb0c8}
+dl.facts{margin:12px 0}
+dl.facts dt{color:#9fb0c8;font-size:.9em;margin-top:8px}
+dl.facts dd{margin:2px 0 0}
+.photos{display:flex;gap:8px;flex-wrap:wrap;margin:10px 0}
+img.thumb{width:96px;height:96px;object-fit:cover;border-radius:8px;border:1px solid #3a4a66}
 a{color:#7fb2ff}
 """
 

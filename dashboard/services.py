@@ -25,6 +25,11 @@ class Services:
         r = redis_client(require_redis_url(settings.redis_url))
         return cls(settings, r, make_engine(settings), Live(r, settings))
 
+    def close(self) -> None:
+        """Give back the pooled SQL connections and the Redis client (at shutdown)."""
+        self.engine.dispose()
+        self.redis.close()
+
 
 def current() -> Services:
     """The services of the app serving this request."""

@@ -27,26 +27,28 @@ BOARD_STAGES = ("accept", "dispatch", "arrive")
 
 
 def summary(row: Row) -> dict[str, Any]:
-    """What the wall needs of an open incident: small, no personal data."""
+    """What the wall draws of an open incident, and nothing more: it goes to unattended screens.
+
+    No text, contact, reporter, unit or source: a kiosk shows a marker and its countdown;
+    people who may read more open the incident page, which reads SQL behind its own check.
+    """
     stage = PENDING.get(row["state"])
     due = row[DUE_COLUMN[stage]] if stage else None
     return {
         "id": row["id"],
         "state": row["state"],
         "stage": stage,
-        "kind": row["kind"],
         "cat": row["category"],
+        # priority, kind and time: the board puts urgent items first and marks them; a kiosk
+        # click shows kind, category, place, stage and time (none of them personal)
         "pri": row["priority"],
-        "src": row["source"],
+        "kind": row["kind"],
+        "at": row["reported_at"],
         "lon": row["lon"],
         "lat": row["lat"],
         "grid": row["micro_grid"],
-        "at": row["reported_at"],
         "due": due,
         "amber": amber_from(row["reported_at"], due) if due else None,
-        "unit": row["unit"],
-        "joint": row["joint_units"] != "[]",
-        "text": row["text"][:60],
     }
 
 
@@ -80,18 +82,25 @@ class Live:
 
     # --- writes (into a pipeline the caller executes) ---------------------
 
-    def count_reports(self, pipe: Any, rows: Sequence[Row]) -> None:
-        """Add reports to today's and this minute's counts: one command per key and grid."""
+    def count_reports(self, pipe: Any, rows: Sequence[Row], now: int) -> None:
+        """Add reports to today's and this minute's counts: one command per key and grid.
+
+        A report older than the rolling hour (a backlog, a late gateway) counts for its day
+        and minute but not for the hour: its minute was already subtracted from it."""
         by_key: dict[str, Counter[str]] = defaultdict(Counter)
         stats: Counter[str] = Counter()
+        through = self.r.get(self.k(K.K_HOUR_THROUGH)) if rows else None
+        out_of_hour = int(through) if through is not None else minute_of(now) - K.ROLLING_WINDOW_MIN
         for row in rows:
             day = day_key(row["reported_at"], self.tz)
             stats[self.k(K.K_DAY_STATS + day)] += 1
             grid = row["micro_grid"]
             if grid is not None:
+                minute = minute_of(row["reported_at"])
                 by_key[self.k(K.K_COUNT_DAY + day)][grid] += 1
-                by_key[self.k(K.K_COUNT_MIN + str(minute_of(row["reported_at"])))][grid] += 1
-                by_key[self.k(K.K_COUNT_HOUR)][grid] += 1
+                by_key[self.k(K.K_COUNT_MIN + str(minute))][grid] += 1
+                if minute > out_of_hour:
+                    by_key[self.k(K.K_COUNT_HOUR)][grid] += 1
         for key, n in stats.items():
             pipe.hincrby(key, "reports", n)
             pipe.expire(key, K.DAY_BUCKET_TTL_S)
@@ -291,6 +300,14 @@ class Live:
         """Known sensors, so that one never heard from shows as offline."""
         if meta:
             self.r.hset(self.k(K.K_SENSOR_META), mapping=dict(meta))
+
+    def forget_sensors(self, known: set[str]) -> None:
+        """Drop sensors that are not registered from every per-sensor hash."""
+        keys = (K.K_SENSOR_META, K.K_SENSOR_SEEN, K.K_SENSOR_STATUS, K.K_CROWD_SENSOR)
+        for key in keys:
+            stale = [s for s in self.r.hkeys(self.k(key)) if s not in known]
+            for i in range(0, len(stale), 1000):
+                self.r.hdel(self.k(key), *stale[i : i + 1000])
 
     def sensor_status(self, now: int) -> dict[str, str]:
         pipe = self.r.pipeline(transaction=False)

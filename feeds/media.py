@@ -9,14 +9,20 @@ from __future__ import annotations
 import io
 import re
 import secrets
+import warnings
 from pathlib import Path
 from typing import Final
 
 from PIL import Image, UnidentifiedImageError
 
+from feeds.schemas import MEDIA_NAME
+
 MAX_BYTES: Final = 5 * 1024 * 1024
 MAX_PHOTOS: Final = 3
-MAX_PIXELS: Final = 40_000_000  # refuse decompression bombs before decoding
+MAX_PIXELS: Final = 40_000_000  # JPEG, read from the header before decoding (bombs refused)
+MAX_DECODED_PIXELS: Final = 16_000_000  # PNG/WebP decode whole: 64 MB at most (RGBA)
+MAX_DIMENSION: Final = 12_000  # px, either side
+MAX_SIDE: Final = 2048  # px: photos are stored no larger (plenty for the console)
 FORMATS: Final = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 CONTENT_TYPES: Final = {
     "jpg": "image/jpeg",
@@ -29,7 +35,7 @@ CONTENT_TYPES: Final = {
     "amr": "audio/amr",
     "wav": "audio/wav",
 }
-STORED_NAME = re.compile(r"^[a-z0-9]{8,64}\.(jpg|png|webp|m4a|mp3|ogg|webm|amr|wav)$")
+STORED_NAME = re.compile(MEDIA_NAME)  # the only media references a report may carry
 
 
 class BadUpload(ValueError):
@@ -40,40 +46,57 @@ def media_dir(var_dir: Path) -> Path:
     return var_dir / "media"
 
 
+def _decode(data: bytes) -> tuple[Image.Image, str]:
+    """Decode at most what will be stored: pixel limits read from the header first, JPEGs
+    decoded at a reduced scale (draft) and everything shrunk to MAX_SIDE before re-encoding."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        image = Image.open(io.BytesIO(data))
+        fmt = image.format or ""
+        if fmt not in FORMATS:
+            raise BadUpload("只接受 JPEG、PNG、WebP 照片 / only JPEG, PNG or WebP photos")
+        pixels = image.width * image.height
+        limit = MAX_PIXELS if fmt == "JPEG" else MAX_DECODED_PIXELS
+        if pixels > limit or max(image.width, image.height) > MAX_DIMENSION:
+            raise BadUpload(
+                f"照片尺寸过大 / image dimensions too large ({image.width}×{image.height})"
+            )
+        if fmt == "JPEG":  # decode at 1/2, 1/4 or 1/8 scale, still at least MAX_SIDE across
+            side = max(image.width, image.height)
+            want = (image.width * MAX_SIDE // side, image.height * MAX_SIDE // side)
+            image.draft("RGB", want)
+        image.load()
+        if max(image.size) > MAX_SIDE:
+            image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.BILINEAR)
+    return image, FORMATS[fmt]
+
+
 def check_image(data: bytes) -> tuple[Image.Image, str]:
-    """The decoded image and its extension, or BadUpload."""
+    """The decoded (and, when large, shrunk) image and its extension, or BadUpload."""
     if len(data) > MAX_BYTES:
         raise BadUpload(f"照片超过 5 MB / photo larger than 5 MB ({len(data) // 1024} KB)")
     if not data:
         raise BadUpload("空文件 / empty file")
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            fmt = probe.format or ""
-            if fmt not in FORMATS:
-                raise BadUpload("只接受 JPEG、PNG、WebP 照片 / only JPEG, PNG or WebP photos")
-            if probe.width * probe.height > MAX_PIXELS:
-                raise BadUpload("照片尺寸过大 / image dimensions too large")
-            probe.verify()
-        image = Image.open(io.BytesIO(data))
-        image.load()
+        return _decode(data)
     except BadUpload:
         raise
-    except (
-        UnidentifiedImageError,
-        OSError,
-        SyntaxError,
-        ValueError,
-        Image.DecompressionBombError,
-    ) as exc:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise BadUpload("照片尺寸过大 / image dimensions too large") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise BadUpload(
             "不是有效的图片（只接受 JPEG、PNG、WebP）/ not a valid JPEG, PNG or WebP image"
         ) from exc
-    return image, FORMATS[fmt]
 
 
 def save_image(data: bytes, var_dir: Path) -> str:
     """Check, re-encode and store a photo; its media reference (the stored file's name)."""
     image, ext = check_image(data)
+    return store_image(image, ext, var_dir)
+
+
+def store_image(image: Image.Image, ext: str, var_dir: Path) -> str:
+    """Re-encode and store a checked image (see check_image); its media reference."""
     if ext == "jpg" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
     folder = media_dir(var_dir)
@@ -81,6 +104,7 @@ def save_image(data: bytes, var_dir: Path) -> str:
     name = f"{secrets.token_hex(16)}.{ext}"
     out = io.BytesIO()
     image.save(out, format={"jpg": "JPEG", "png": "PNG", "webp": "WEBP"}[ext])
+    image.close()
     (folder / name).write_bytes(out.getvalue())
     return name
 

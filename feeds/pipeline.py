@@ -83,11 +83,61 @@ ALLOWED: dict[str, frozenset[str]] = {
 }
 
 
+# How far along the way an incident is; rejected and merged are off the way, for good.
+PROGRESS: dict[str, int] = {
+    "reported": 0,
+    "accepted": 1,
+    "dispatched": 2,
+    "on_site": 3,
+    "resolved": 4,
+    "closed": 5,
+}
+
+
+def may_become_legal(state: str, action: str) -> bool:
+    """Whether an action the state refuses now could be allowed once the incident moves on
+    (its earlier actions are still on their way: a resolve before its arrive)."""
+    here = PROGRESS.get(state)
+    if here is None:
+        return False
+    return any(PROGRESS.get(s, -1) > here for s in ALLOWED[action])
+
+
+def _late_record(inc: Incident, action: Action) -> Incident | None:
+    """An action that happened before a later one already applied moved the incident past
+    it (its ``ts`` between the report and that move), arriving late: a worker held it when
+    it was killed. It is recorded, its moment kept, the state left as it is: an accept
+    before the dispatch that accepted the incident, a dispatch or an arrive before the
+    resolve, a close before the rating that closed it."""
+    ts = action.ts
+    if ts < inc.reported_at or inc.state not in PROGRESS:
+        return None
+    done = inc.state in ("resolved", "closed") and inc.resolved_at is not None
+    match action.action:
+        case "accept" if inc.dispatched_at is not None and ts <= inc.dispatched_at:
+            if inc.state == "reported":
+                return None
+            accepted = ts if inc.accepted_at is None else min(inc.accepted_at, ts)
+            return replace(inc, accepted_at=accepted)
+        case "dispatch" if done and inc.dispatched_at is None and ts <= (inc.resolved_at or 0):
+            accepted = ts if inc.accepted_at is None else min(inc.accepted_at, ts)
+            unit = inc.unit or action.unit
+            return replace(inc, dispatched_at=ts, accepted_at=accepted, unit=unit)
+        case "arrive" if done and inc.on_site_at is None and ts <= (inc.resolved_at or 0):
+            return replace(inc, on_site_at=ts)
+        case "close" if inc.state == "closed" and inc.closed_at is not None:
+            return replace(inc, closed_at=ts) if ts <= inc.closed_at else None
+    return None
+
+
 def apply(inc: Incident, action: Action) -> Incident:
     """The incident after ``action``; raises IllegalTransition when not allowed."""
     if action.incident != inc.id:
         raise InvalidEntry(f"action for {action.incident} applied to {inc.id}")
     if inc.state not in ALLOWED[action.action]:
+        late = _late_record(inc, action)
+        if late is not None:
+            return late
         raise IllegalTransition(f"cannot {action.action} an incident that is {inc.state}")
     # A clock behind the report's would give negative durations.
     at = max(action.ts, inc.reported_at)

@@ -13,10 +13,13 @@ from typing import Any
 import redis
 
 from feeds import constants as K
+from feeds import shards
 from feeds.clock import now_ms
+from feeds.connections import replicated
 from feeds.schemas import (
     Action,
     Event,
+    Patrol,
     Report,
     SensorReading,
     decode_action,
@@ -30,6 +33,7 @@ _STREAM: dict[type, tuple[str, int]] = {
     Report: (K.STREAM_REPORTS, K.MAXLEN_REPORTS),
     SensorReading: (K.STREAM_SENSORS, K.MAXLEN_SENSORS),
     Action: (K.STREAM_ACTIONS, K.MAXLEN_ACTIONS),
+    Patrol: (K.STREAM_PATROLS, K.MAXLEN_PATROLS),
 }
 
 
@@ -43,9 +47,12 @@ def new_id(prefix: str) -> str:
 
 
 def send(r: Any, settings: Settings, event: Event) -> Any:
-    """XADD an event to its stream, capped; ``r`` is a client (the entry id) or a pipeline."""
+    """XADD an event to its stream (its shard's, feeds/shards.py), capped; ``r`` is a
+    client (the entry id) or a pipeline."""
     stream, maxlen = _STREAM[type(event)]
-    return r.xadd(settings.key(stream), encode(event), maxlen=maxlen, approximate=True)
+    fields = encode(event)
+    key = shards.key_for(settings, stream, fields)
+    return r.xadd(key, fields, maxlen=maxlen, approximate=True)
 
 
 def report(**fields: Any) -> Report:
@@ -73,10 +80,16 @@ def action(incident: str, kind: str, actor: str, **fields: Any) -> Action:
 
 
 def send_report(r: redis.Redis, settings: Settings, rep: Report) -> str:
-    """XADD to `reports`; the stream entry id."""
-    return str(send(r, settings, rep))
+    """XADD to `reports` (on a Cluster, kept by a replica too); the stream entry id."""
+    return _kept(r, settings, K.STREAM_REPORTS, rep)
 
 
 def send_action(r: redis.Redis, settings: Settings, act: Action) -> str:
-    """XADD to `actions`; the stream entry id."""
-    return str(send(r, settings, act))
+    """XADD to `actions` (on a Cluster, kept by a replica too); the stream entry id."""
+    return _kept(r, settings, K.STREAM_ACTIONS, act)
+
+
+def _kept(r: redis.Redis, settings: Settings, stream: str, event: Event) -> str:
+    entry = str(send(r, settings, event))
+    replicated(r, shards.key_for(settings, stream, encode(event)))
+    return entry

@@ -6,7 +6,17 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, case, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+)
 
 from feeds.pipeline import ACTIVE
 from feeds.sla import AMBER_SHARE
@@ -40,6 +50,16 @@ class Filters:
     grid: str = ""  # a grid or a micro-grid code
     text: str = ""  # in the id, the text or the address code
     since: int | None = None  # reported at or after (ms)
+    # What the figures link to (feeds/stats/links.py): each narrows the list exactly.
+    until: int | None = None  # reported before (ms)
+    kind: str = ""
+    priority: str = ""
+    unit: str = ""  # the unit holding it now (or last)
+    address: str = ""  # a building's address code
+    late: str = ""  # a stage (accept, dispatch, arrive, resolve) done late or overdue now
+    hour: int | None = None  # local hour of day it was reported in, 0-23
+    hour_offset_ms: int = 0  # the local zone's UTC offset, for ``hour``
+    rating: int | None = None  # rated 1-5
 
 
 def sla_colour(row: Row, now: int) -> str | None:
@@ -78,13 +98,53 @@ def _where(f: Filters, now: int) -> list[ColumnElement[bool]]:
         w.append(
             or_(
                 _c.id.contains(t, autoescape=True),
+                _c.number.contains(t, autoescape=True),
                 _c.text.contains(t, autoescape=True),
                 _c.address.contains(t, autoescape=True),
             )
         )
     if f.since is not None:
         w.append(_c.reported_at >= f.since)
+    if f.until is not None:
+        w.append(_c.reported_at < f.until)
+    if f.kind:
+        w.append(_c.kind == f.kind)
+    if f.priority:
+        w.append(_c.priority == f.priority)
+    if f.unit:
+        w.append(_c.unit == f.unit)
+    if f.address:
+        w.append(_c.address == f.address)
+    if f.late in LATE_DONE:
+        w.append(late_stage(f.late, now))
+    if f.hour is not None:
+        w.append((_c.reported_at + f.hour_offset_ms) // 3_600_000 % 24 == f.hour)
+    if f.rating is not None:
+        w.append(_c.rating == f.rating)
     return w
+
+
+LATE_DONE = {
+    "accept": (_c.accepted_at, _c.due_accept),
+    "dispatch": (_c.dispatched_at, _c.due_dispatch),
+    "arrive": (_c.on_site_at, _c.due_arrive),
+    "resolve": (_c.resolved_at, _c.due_resolve),
+}
+
+
+def late_stage(stage: str, now: int) -> ColumnElement[bool]:
+    """A stage done after its deadline, or still pending past it (in the pipeline)."""
+    done, due = LATE_DONE[stage]
+    return or_(
+        done > due,
+        and_(done.is_(None), due < literal(now), _c.state.in_(sorted(ACTIVE))),
+    )
+
+
+def count_incidents(conn: Connection, f: Filters, now: int) -> int:
+    """How many incidents the filters match (the list shows at most LIST_LIMIT)."""
+    stmt = select(func.count()).select_from(incidents).where(*_where(f, now))
+    return int(conn.execute(stmt).scalar_one())
 
 
 def list_stmt(f: Filters, now: int, limit: int = LIST_LIMIT) -> Select[Any]:
@@ -92,6 +152,7 @@ def list_stmt(f: Filters, now: int, limit: int = LIST_LIMIT) -> Select[Any]:
     return (
         select(
             _c.id,
+            _c.number,
             _c.state,
             _c.source,
             _c.kind,
@@ -139,12 +200,41 @@ def nearby(
     dlat = metres / 111_320.0
     dlon = metres / (111_320.0 * max(math.cos(math.radians(row["lat"])), 0.01))
     stmt = (
-        select(_c.id, _c.state, _c.text, _c.reported_at, _c.lon, _c.lat, _c.grid)
+        select(_c.id, _c.number, _c.state, _c.text, _c.reported_at, _c.lon, _c.lat, _c.grid)
         .where(
             _c.id != row["id"],
             _c.category == row["category"],
             _c.state.in_(sorted(ACTIVE | {"resolved"})),
             _c.reported_at >= row["reported_at"] - int(hours * 3_600_000),
+            _c.lon.between(row["lon"] - dlon, row["lon"] + dlon),
+            _c.lat.between(row["lat"] - dlat, row["lat"] + dlat),
+        )
+        .order_by(_c.reported_at.desc())
+        .limit(limit)
+    )
+    return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def around(conn: Connection, row: Row, metres: float = 1_000.0, limit: int = 60) -> list[Row]:
+    """Open incidents of any kind near this one: the context its map shows."""
+    if row.get("lon") is None or row.get("lat") is None:
+        return []
+    dlat = metres / 111_320.0
+    dlon = metres / (111_320.0 * max(math.cos(math.radians(row["lat"])), 0.01))
+    stmt = (
+        select(
+            _c.id,
+            _c.number,
+            _c.state,
+            _c.category,
+            _c.lon,
+            _c.lat,
+            _c.reported_at,
+            PENDING_DUE.label("pending_due"),
+        )
+        .where(
+            _c.id != row["id"],
+            _c.state.in_(sorted(ACTIVE)),
             _c.lon.between(row["lon"] - dlon, row["lon"] + dlon),
             _c.lat.between(row["lat"] - dlat, row["lat"] + dlat),
         )

@@ -8,12 +8,16 @@ with a reason a person can read; ``encode`` does the reverse for producers.
 from __future__ import annotations
 
 import json
+import math
+import re
 from typing import Annotated, Any, Literal, TypeVar
 
 import msgspec
 from msgspec import Meta
 
+from feeds import constants as K
 from feeds.vocab import CATEGORIES
+from layers.coords import CRS_NAMES, point_to_wgs84
 
 EventId = Annotated[str, Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,79}$")]
 Millis = Annotated[int, Meta(gt=0, lt=10**14)]
@@ -22,7 +26,13 @@ Lat = Annotated[float, Meta(ge=-90, le=90)]
 Code = Annotated[str, Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")]
 ShortText = Annotated[str, Meta(max_length=200)]
 LongText = Annotated[str, Meta(max_length=2000)]
-MediaRef = Annotated[str, Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/\-]{0,199}$")]
+# A media reference is the name our media store gave the file (feeds/media.py): no
+# folders, no dots but the extension's, nothing a browser could resolve to another path.
+MEDIA_NAME = r"^[a-z0-9]{8,64}\.(jpg|png|webp|m4a|mp3|ogg|webm|amr|wav)$"
+_MEDIA = re.compile(MEDIA_NAME)
+MediaRef = Annotated[str, Meta(max_length=200)]  # checked against MEDIA_NAME in decode_report
+# The system lon/lat are in (wire format v4): wgs84 when absent; checked in _in_wgs84.
+CrsName = Annotated[str, Meta(max_length=40)]
 
 Source = Literal["qr", "patrol", "hotline", "sensor"]
 ReportKind = Literal["complaint", "enquiry", "suggestion", "finding", "alarm"]
@@ -62,6 +72,7 @@ class Report(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
     contact: Annotated[str, Meta(pattern=r"^\+?[0-9 \-]{5,20}$")] | None = None
     priority: Priority = "ordinary"
     reporter: ShortText | None = None
+    crs: CrsName | None = None
 
 
 class SensorReading(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
@@ -74,6 +85,7 @@ class SensorReading(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
     lon: Lon | None = None
     lat: Lat | None = None
     zone: Code | None = None
+    crs: CrsName | None = None
 
 
 class Action(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
@@ -90,8 +102,22 @@ class Action(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
     into: EventId | None = None
 
 
-Event = Report | SensorReading | Action
-E = TypeVar("E", Report, SensorReading, Action)
+class Patrol(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
+    """A grid worker's check-in at a building on patrol (wire format v2): logged whether
+    or not anything was found."""
+
+    id: EventId
+    worker: ShortText
+    address: Code
+    ts: Millis
+    found: Literal["nothing", "issue"] = "nothing"
+    report: EventId | None = None  # the report raised from it, when something was found
+    note: ShortText = ""
+
+
+Event = Report | SensorReading | Action | Patrol
+E = TypeVar("E", Report, SensorReading, Action, Patrol)
+Placed = TypeVar("Placed", Report, SensorReading)
 
 _LIST_FIELDS = {"photos", "units"}
 
@@ -110,7 +136,7 @@ def _decode(fields: dict[str, str], cls: type[E]) -> E:
         except ValueError as exc:
             raise InvalidEntry(f"{name}: not a JSON array") from exc
     for name in [k for k, v in data.items() if v == ""]:
-        if name not in ("text", "note", "reason"):
+        if name not in ("text", "note", "reason", "worker"):
             del data[name]  # empty optional field = absent
     try:
         return msgspec.convert(data, cls, strict=False)
@@ -118,22 +144,63 @@ def _decode(fields: dict[str, str], cls: type[E]) -> E:
         raise InvalidEntry(str(exc)) from exc
 
 
+def _in_wgs84(event: Placed) -> Placed:
+    """The event with its lon/lat converted from the `crs` it declares to WGS-84."""
+    crs = event.crs
+    if crs is None or crs == "wgs84":
+        return event
+    if crs not in CRS_NAMES:
+        raise InvalidEntry(
+            f"crs: unknown coordinate system {crs!r} (one of {', '.join(CRS_NAMES)})"
+        )
+    if event.lon is None or event.lat is None:
+        return msgspec.structs.replace(event, crs="wgs84")
+    lon, lat = point_to_wgs84(event.lon, event.lat, crs)
+    return msgspec.structs.replace(event, lon=lon, lat=lat, crs="wgs84")
+
+
 def decode_report(fields: dict[str, str]) -> Report:
-    report = _decode(fields, Report)
+    report = _in_wgs84(_decode(fields, Report))
     if report.category not in CATEGORIES:
         raise InvalidEntry(f"unknown category {report.category!r}")
     if report.address is None and (report.lon is None or report.lat is None):
         raise InvalidEntry("a report needs lon and lat, or an address code")
     if len(report.photos) > 3:
         raise InvalidEntry("at most three photos")
+    for name, refs in (
+        ("photos", report.photos),
+        ("voice", (report.voice,) if report.voice else ()),
+    ):
+        for ref in refs:
+            if not _MEDIA.match(ref):
+                raise InvalidEntry(
+                    f"{name}: {ref!r} is not a media name (the name the media store gave the "
+                    "file: 8-64 of a-z 0-9, then .jpg .png .webp .m4a .mp3 .ogg .webm .amr .wav)"
+                )
     return report
 
 
 def decode_reading(fields: dict[str, str]) -> SensorReading:
     try:  # tens of thousands a second: straight to msgspec when the entry is clean
-        return msgspec.convert(fields, SensorReading, strict=False)
+        reading = msgspec.convert(fields, SensorReading, strict=False)
     except msgspec.ValidationError:
-        return _decode(fields, SensorReading)  # empty optionals, or a real error with its reason
+        reading = _decode(fields, SensorReading)  # empty optionals, or a real error with its reason
+    if reading.crs is not None:
+        reading = _in_wgs84(reading)
+    lo, hi = K.READING_RANGES.get(reading.kind, K.READING_RANGE_OTHER)
+    if not lo <= reading.value <= hi:  # false for NaN too
+        raise InvalidEntry(_out_of_range(reading, lo, hi))
+    return reading
+
+
+def _out_of_range(reading: SensorReading, lo: float, hi: float) -> str:
+    if not math.isfinite(reading.value):
+        return f"value {_nonfinite(reading.value)} is not a finite number"
+    return f"{reading.kind} value {reading.value:g} outside {lo:g}..{hi:g} {reading.unit}".rstrip()
+
+
+def _nonfinite(value: float) -> str:
+    return "NaN" if math.isnan(value) else ("inf" if value > 0 else "-inf")
 
 
 def decode_action(fields: dict[str, str]) -> Action:
@@ -155,9 +222,21 @@ def decode_action(fields: dict[str, str]) -> Action:
     return action
 
 
+def decode_patrol(fields: dict[str, str]) -> Patrol:
+    patrol = _decode(fields, Patrol)
+    if not patrol.worker.strip():
+        raise InvalidEntry("a patrol check-in needs worker")
+    if patrol.found == "nothing" and patrol.report is not None:
+        raise InvalidEntry("a patrol that found nothing raises no report")
+    return patrol
+
+
 def encode(event: Event) -> dict[str, str]:
     """Fields for XADD: strings only, absent optionals left out."""
-    out: dict[str, str] = {"v": "1"}
+    version = "2" if isinstance(event, Patrol) else "1"
+    if getattr(event, "crs", None) is not None:
+        version = "4"
+    out: dict[str, str] = {"v": version}
     for name in event.__struct_fields__:
         value = getattr(event, name)
         if value is None or value == () or value == "":

@@ -8,12 +8,15 @@ from typing import Any
 
 from shapely.geometry import mapping
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 
 from feeds import store
+from feeds.geography import versions
 from layers.district import District, build_district
 
 log = logging.getLogger("watchfloor.seed")
 Row = dict[str, Any]
+DEMO_SOURCE = "demo"  # geo_versions.source of the synthetic district
 WATER_PREFIX = "W"  # basemap water areas, level "water": drawn only, never a place
 
 
@@ -117,13 +120,23 @@ def reference_rows(d: District) -> dict[str, list[Row]]:
 
 
 def ensure_reference(engine: Engine, seed: int = 7) -> bool:
-    """Create the tables and load the demo district if the store has none; True if loaded."""
+    """Create the tables and load the demo district as geography version 1 if the store has
+    none; True if loaded."""
     store.create_schema(engine)
     with engine.connect() as conn:
-        if store.has_district(conn):
-            return False
+        loaded = store.has_district(conn)
+        versioned = versions.current(conn) > 0
+    if loaded:
+        if not versioned:  # a store from before versions: what it holds is version 1
+            try:
+                with engine.begin() as conn:
+                    versions.adopt(conn, DEMO_SOURCE)
+            except IntegrityError:  # workers starting together: another adopted it first
+                log.info("geography version 1 was adopted by another process")
+        return False
     log.info("loading the demo district (synthetic grids) into the store")
     rows = reference_rows(build_district(seed))
     with engine.begin() as conn:
         store.save_reference(conn, rows)
+        versions.adopt(conn, DEMO_SOURCE)  # the demo is version 1, like any import
     return True

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 import redis
 
 from feeds import constants as K
+from feeds import records
 from feeds.clock import day_key
 from feeds.live import Dirty, Live
+from feeds.records import Row
 from feeds.reference import Reference
 from feeds.schemas import Report, SensorReading
 from feeds.sensor_rules import (
@@ -32,6 +34,14 @@ class _Batch:
     position: dict[str, tuple[float, float, str | None]] = field(default_factory=dict)
 
 
+def cleared(incident_id: str, reading: SensorReading, value: float) -> Row:
+    """The trail row that ends an alarm's episode: SQL then knows it is over (after Redis
+    loses its data, alarm state is rebuilt from these, see feeds/ingest/alarms.py)."""
+    return records.system_trail(
+        f"{incident_id}:clear", incident_id, "alarm_clear", reading.ts, value=value
+    )
+
+
 class Sensing:
     def __init__(self, r: redis.Redis, live: Live, ref: Reference) -> None:
         self.r = r
@@ -47,14 +57,19 @@ class Sensing:
         zone = reading.zone or (known.zone if known else None)
         return lon, lat, zone
 
-    def apply(self, readings: list[SensorReading], dirty: Dirty) -> list[Report]:
+    def forget(self) -> None:
+        """Redis lost its data: write every sensor's position again."""
+        self._meta_written.clear()
+
+    def apply(self, readings: list[SensorReading], dirty: Dirty) -> tuple[list[Report], list[Row]]:
+        """The reports alarms open, and the trail rows of alarms that cleared."""
         batch = _Batch()
         for reading in readings:
             prev = batch.latest.get(reading.sensor)
             if prev is None or reading.ts >= prev.ts:
                 batch.latest[reading.sensor] = reading
         if not batch.latest:
-            return []
+            return [], []
         for sensor, reading in batch.latest.items():
             batch.position[sensor] = self._where(reading)
 
@@ -69,7 +84,9 @@ class Sensing:
         if meta:
             pipe.hset(self.k(K.K_SENSOR_META), mapping=meta)
 
-        at: dict[str, int] = {}  # where each reply we need sits in the pipeline's results
+        # where each reply we need sits in the results (len(pipe), not its command_stack:
+        # a Cluster pipeline keeps its commands elsewhere)
+        at: dict[str, int] = {}
         zones: dict[str, dict[str, int]] = {}  # zone -> sensor -> people
         crowd_sensors: dict[str, str] = {}
         for s, reading in batch.latest.items():
@@ -83,14 +100,14 @@ class Sensing:
         for zone, people in zones.items():
             pipe.hset(self.k(K.K_CROWD_ZONE_SENSORS + zone), mapping=people)
             pipe.hvals(self.k(K.K_CROWD_ZONE_SENSORS + zone))
-            at["zone:" + zone] = len(pipe.command_stack) - 1
+            at["zone:" + zone] = len(pipe) - 1
         watched = [s for s, r in batch.latest.items() if r.kind in THRESHOLDS]
         if watched:
             pipe.hmget(self.k(K.K_SENSOR_ALARM), watched)
-            at["alarms"] = len(pipe.command_stack) - 1
+            at["alarms"] = len(pipe) - 1
         if zones:
             pipe.hmget(self.k(K.K_CROWD_ALERT), list(zones))
-            at["alerts"] = len(pipe.command_stack) - 1
+            at["alerts"] = len(pipe) - 1
         day = day_key(max(r.ts for r in batch.latest.values()), self.live.tz)
         pipe.hgetall(self.k(K.K_CROWD_PEAK + day))
         res = pipe.execute()
@@ -109,8 +126,11 @@ class Sensing:
         alert_state = res[at["alerts"]] if zones else []
 
         totals = {z: sum(int(v) for v in res[at["zone:" + z]]) for z in zones}
-        reports = self._changes(batch, watched, alarm_state, totals, alert_state, peak, day, dirty)
-        return reports + [alarm_report(r, *self._where(r)[:2]) for r in events]
+        clears: list[Row] = []
+        reports = self._changes(
+            batch, watched, alarm_state, totals, alert_state, peak, day, dirty, clears
+        )
+        return reports + [alarm_report(r, *self._where(r)[:2]) for r in events], clears
 
     def _changes(
         self,
@@ -122,6 +142,7 @@ class Sensing:
         peak: dict[str, str],
         day: str,
         dirty: Dirty,
+        clears: list[Row],
     ) -> list[Report]:
         pipe = self.r.pipeline(transaction=False)
         raises: list[tuple[str, SensorReading, str | None]] = []  # (hash field, reading, zone)
@@ -140,6 +161,8 @@ class Sensing:
             elif change == "clear":
                 pipe.hdel(self.k(K.K_SENSOR_ALARM), sensor)
                 dirty.sensors[sensor] = "online"
+                if held is not None and THRESHOLDS[reading.kind].latching:
+                    clears.append(cleared(f"alarm:{held}", reading, reading.value))
         if totals:
             pipe.hset(self.k(K.K_CROWD_ZONE), mapping=totals)
             dirty.zones.update(totals)
@@ -164,6 +187,8 @@ class Sensing:
                 raises.append((zone, newest, zone))
             elif change == "clear":
                 pipe.hdel(self.k(K.K_CROWD_ALERT), zone)
+                if held is not None:
+                    clears.append(cleared(f"crowd:{zone}:{held}", newest, totals[zone]))
         pipe.execute()
         return [self._report(reading, zone, totals) for reading, zone in self._won(raises)]
 

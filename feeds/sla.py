@@ -1,14 +1,14 @@
 """SLA policy: deadlines per stage, per category and priority, and stage colours.
 
 Every deadline counts from when the report arrived (DESIGN.md). Resolution is
-due within 24 h for urgent matters and 3 working days (Monday to Friday) for
-ordinary ones; public holidays are not modelled.
+due within 24 h for urgent matters and 3 working days for ordinary ones, on the
+working calendar (feeds/workdays.py: weekends, public holidays, make-up working days).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 
 from feeds.pipeline import STAGES, Incident, Stage
+from feeds.workdays import WorkCalendar
 
 Colour = Literal["green", "amber", "red"]
 AMBER_SHARE = 0.8
@@ -40,13 +41,8 @@ class PolicyFile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     rules: tuple[Rule, ...] = ()
 
 
-def add_working_days(start: datetime, days: int) -> datetime:
-    out = start
-    while days > 0:
-        out += timedelta(days=1)
-        if out.weekday() < 5:
-            days -= 1
-    return out
+def add_working_days(start: datetime, days: int, calendar: WorkCalendar | None = None) -> datetime:
+    return (calendar or WorkCalendar.load()).add_working_days(start, days)
 
 
 DEFAULT_BUDGETS = Budgets()
@@ -57,16 +53,23 @@ class SlaPolicy:
     default: Budgets = DEFAULT_BUDGETS
     rules: tuple[Rule, ...] = ()
     timezone: str = "Asia/Shanghai"
+    calendar: WorkCalendar = field(default_factory=WorkCalendar.load)
 
     @classmethod
-    def load(cls, path: Path | None, timezone: str = "Asia/Shanghai") -> SlaPolicy:
+    def load(
+        cls,
+        path: Path | None,
+        timezone: str = "Asia/Shanghai",
+        calendar: WorkCalendar | None = None,
+    ) -> SlaPolicy:
+        cal = calendar or WorkCalendar.load()
         if path is None:
-            return cls(timezone=timezone)
+            return cls(timezone=timezone, calendar=cal)
         try:
             spec = msgspec.json.decode(path.read_bytes(), type=PolicyFile)
         except (OSError, msgspec.DecodeError) as exc:
             raise ValueError(f"SLA policy {path}: {exc}") from exc
-        return cls(spec.default, spec.rules, timezone)
+        return cls(spec.default, spec.rules, timezone, cal)
 
     def budgets(self, category: str, priority: str) -> Budgets:
         """The most specific rule wins: category+priority, category, priority, default."""
@@ -85,7 +88,8 @@ class SlaPolicy:
             resolve = reported_at + b.resolve_urgent_s * 1000
         else:
             local = datetime.fromtimestamp(reported_at / 1000, ZoneInfo(self.timezone))
-            resolve = int(add_working_days(local, b.resolve_working_days).timestamp() * 1000)
+            due = self.calendar.add_working_days(local, b.resolve_working_days)
+            resolve = int(due.timestamp() * 1000)
         return {
             "accept": reported_at + b.accept_s * 1000,
             "dispatch": reported_at + b.dispatch_s * 1000,

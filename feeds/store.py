@@ -18,10 +18,13 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.schema import CreateIndex
 
 from feeds.pipeline import ACTIVE, Incident
 from feeds.settings import Settings
@@ -61,6 +64,44 @@ def make_engine(settings: Settings) -> Engine:
 
 def create_schema(engine: Engine) -> None:
     metadata.create_all(engine)
+    add_columns(engine)
+    # create_all skips tables that exist: indexes added since are made here. Only the
+    # missing ones: CREATE INDEX (even IF NOT EXISTS) locks its table against writes on
+    # PostgreSQL, and a worker starting beside busy ones deadlocked with them.
+    with engine.begin() as conn:
+        present = _index_names(conn)
+        for table in metadata.sorted_tables:
+            for index in table.indexes:
+                if index.name not in present:
+                    conn.execute(CreateIndex(index, if_not_exists=True))
+
+
+def add_columns(engine: Engine) -> None:
+    """Columns added to a table since a store was made (nullable ones only), added to it:
+    create_all makes missing tables, never missing columns."""
+    with engine.begin() as conn:
+        have = inspect(conn)
+        tables = set(have.get_table_names())
+        for table in metadata.sorted_tables:
+            if table.name not in tables:
+                continue
+            present = {c["name"] for c in have.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in present or not column.nullable:
+                    continue
+                kind = column.type.compile(dialect=conn.dialect)
+                # IF NOT EXISTS (PostgreSQL): another process starting may add it first
+                guard = "IF NOT EXISTS " if conn.dialect.name == "postgresql" else ""
+                sql = f'ALTER TABLE {table.name} ADD COLUMN {guard}"{column.name}" {kind}'
+                conn.execute(text(sql))
+
+
+def _index_names(conn: Connection) -> set[str]:
+    if conn.dialect.name == "postgresql":
+        sql = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+    else:
+        sql = "SELECT name FROM sqlite_master WHERE type = 'index'"
+    return {str(name) for (name,) in conn.execute(text(sql))}
 
 
 def _insert(conn: Connection, table: Table) -> postgresql.Insert | sqlite.Insert:
@@ -224,9 +265,23 @@ def trail(conn: Connection, incident_id: str) -> list[Row]:
     return [dict(r._mapping) for r in conn.execute(stmt)]
 
 
-def add_dead_letters(conn: Connection, rows: Sequence[Row]) -> None:
-    if rows:
-        conn.execute(dead_letters.insert(), list(rows))
+def add_dead_letters(conn: Connection, rows: Sequence[Row]) -> set[str]:
+    """Insert the dead letters whose (stream, entry) has none yet: an entry handled again
+    after a crash is not dead-lettered twice. The entry ids inserted."""
+    fresh: dict[tuple[str, str], Row] = {}
+    for row in rows:
+        fresh.setdefault((row["stream"], row["entry_id"]), row)
+    for stream in {k[0] for k in fresh}:
+        ids = sorted(e for s, e in fresh if s == stream)
+        for i in range(0, len(ids), 500):
+            stmt = select(dead_letters.c.entry_id).where(
+                dead_letters.c.stream == stream, dead_letters.c.entry_id.in_(ids[i : i + 500])
+            )
+            for entry_id in conn.execute(stmt).scalars():
+                fresh.pop((stream, entry_id), None)
+    if fresh:
+        conn.execute(dead_letters.insert(), list(fresh.values()))
+    return {e for _, e in fresh}
 
 
 def overdue(conn: Connection, now: int, limit: int = 5000) -> list[Row]:
@@ -279,7 +334,7 @@ def day_rows(conn: Connection, since: int) -> list[Row]:
 
 def grid_minute_counts(conn: Connection, since: int) -> dict[int, dict[str, int]]:
     """Reports per minute and micro-grid since a moment: the rolling-hour buckets."""
-    minute = (incidents.c.reported_at / 60000).cast(BigInteger)
+    minute = incidents.c.reported_at // 60000  # floor; "/" then a cast rounds on PostgreSQL
     stmt = (
         select(minute, incidents.c.micro_grid, func.count())
         .where(incidents.c.reported_at >= since, incidents.c.micro_grid.is_not(None))

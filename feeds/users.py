@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Final
 
 import bcrypt
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, delete, func, select, update
 
 from feeds.clock import now_ms
-from feeds.tables import kiosk_tokens, users
+from feeds.tables import kiosk_tokens, sessions, users
 
 ROLES: Final[dict[str, tuple[str, str]]] = {
     "wall": ("大屏", "Wall display"),
@@ -24,6 +24,8 @@ ROLES: Final[dict[str, tuple[str, str]]] = {
     "leader": ("领导", "Leader"),
     "admin": ("管理员", "Administrator"),
 }
+KIOSK_PREFIX: Final = "kiosk:"  # how a wall screen's session is named in the trail and lists
+KIOSK_ID: Final = 12  # characters of a kiosk token's hash shown and accepted as its id
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")
 MIN_PASSWORD = 8
 
@@ -82,10 +84,14 @@ def set_password(conn: Connection, username: str, password: str) -> None:
     )
     if done.rowcount == 0:
         raise AccountError(f"no user {username}")
+    # a new password signs the account out everywhere (the one who changed it signs in again)
+    conn.execute(delete(sessions).where(sessions.c.username == username))
 
 
 def set_disabled(conn: Connection, username: str, disabled: bool) -> None:
     conn.execute(update(users).where(users.c.username == username).values(disabled=int(disabled)))
+    if disabled:
+        conn.execute(delete(sessions).where(sessions.c.username == username))
 
 
 def authenticate(conn: Connection, username: str, password: str) -> User | None:
@@ -139,24 +145,58 @@ def create_kiosk_token(conn: Connection, label: str, created_by: str) -> str:
     return token
 
 
-def kiosk_label(conn: Connection, token: str) -> str | None:
-    """The label of a valid kiosk token, else None."""
+def kiosk_of(conn: Connection, token: str) -> tuple[str, str] | None:
+    """(hash, label) of a valid, not revoked kiosk token, else None."""
     if not token or len(token) > 200:
         return None
     row = conn.execute(
-        select(kiosk_tokens.c.label).where(
+        select(kiosk_tokens.c.token_hash, kiosk_tokens.c.label).where(
             kiosk_tokens.c.token_hash == _digest(token), kiosk_tokens.c.disabled == 0
         )
     ).first()
-    return str(row.label) if row else None
+    return (str(row.token_hash), str(row.label)) if row else None
+
+
+def kiosk_label(conn: Connection, token: str) -> str | None:
+    """The label of a valid kiosk token, else None."""
+    found = kiosk_of(conn, token)
+    return found[1] if found else None
 
 
 def list_kiosks(conn: Connection) -> list[dict[str, object]]:
+    """Every kiosk token (never the token itself): id, label, who made it, when, revoked."""
     stmt = select(
+        kiosk_tokens.c.token_hash,
         kiosk_tokens.c.label,
         kiosk_tokens.c.created_by,
         kiosk_tokens.c.created_at,
         kiosk_tokens.c.disabled,
-        kiosk_tokens.c.token_hash,
     ).order_by(kiosk_tokens.c.created_at)
-    return [dict(r._mapping) for r in conn.execute(stmt)]
+    return [
+        {
+            "id": r.token_hash[:KIOSK_ID],
+            "label": r.label,
+            "created_by": r.created_by,
+            "created_at": r.created_at,
+            "revoked": bool(r.disabled),
+        }
+        for r in conn.execute(stmt)
+    ]
+
+
+def revoke_kiosk(conn: Connection, short_id: str) -> str:
+    """Revoke the kiosk token with this id (as listed) and end its screens' sessions: its label."""
+    short_id = short_id.strip().lower()
+    if len(short_id) < 8 or not all(c in "0123456789abcdef" for c in short_id):
+        raise AccountError("a kiosk id is at least 8 hex characters, as listed")
+    found = conn.execute(
+        select(kiosk_tokens.c.token_hash, kiosk_tokens.c.label)
+        .where(kiosk_tokens.c.token_hash.startswith(short_id))
+        .limit(2)
+    ).all()
+    if len(found) != 1:
+        raise AccountError(f"no single kiosk token with id {short_id}")
+    h = found[0].token_hash
+    conn.execute(update(kiosk_tokens).where(kiosk_tokens.c.token_hash == h).values(disabled=1))
+    conn.execute(delete(sessions).where(sessions.c.kiosk == h))
+    return str(found[0].label)

@@ -91,6 +91,7 @@ ACTIONS: Final[dict[str, tuple[str, str]]] = {
     "reveal": ("查看联系方式", "Reveal contact"),
     "overdue": ("超时亮灯", "Overdue"),
     "assign": ("智能交办", "Assigned by rule"),
+    "alarm_clear": ("告警解除", "Alarm cleared"),
 }
 
 

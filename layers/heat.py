@@ -14,16 +14,20 @@ import numpy.typing as npt
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north
 
-# transparent -> deep orange -> red -> near white, for a dark basemap
+# transparent -> violet -> magenta -> orange -> yellow: every step saturated, so the
+# densest places read as the brightest colour on the dark map, never as grey-white fog
 _STOPS = np.array(
     [
-        [0.00, 255, 140, 0, 0],
-        [0.15, 255, 140, 0, 90],
-        [0.45, 255, 69, 0, 160],
-        [0.75, 230, 20, 40, 205],
-        [1.00, 255, 235, 220, 235],
+        [0.00, 110, 40, 200, 0],
+        [0.08, 110, 40, 200, 0],
+        [0.18, 130, 40, 230, 140],
+        [0.35, 205, 45, 170, 175],
+        [0.60, 250, 105, 45, 210],
+        [0.85, 255, 190, 30, 230],
+        [1.00, 255, 245, 80, 240],
     ]
 )
+TICKS = (0.25, 0.5, 0.75, 1.0)  # legend ticks, as positions on the ramp
 
 
 def density(
@@ -66,6 +70,30 @@ def colourise(grid: npt.NDArray[np.float64], vmax: float) -> npt.NDArray[np.uint
         rgba[..., channel] = np.interp(t, _STOPS[:, 0], _STOPS[:, channel + 1])
     rgba[t <= 0.01, 3] = 0
     return rgba
+
+
+def cell_area_m2(bounds: Bounds, shape: tuple[int, int]) -> float:
+    """The ground area of one cell of a density grid over `bounds`."""
+    west, south, east, north = bounds
+    rows, cols = shape
+    m_per_deg_lat = 111_320.0
+    m_per_deg_lon = m_per_deg_lat * float(np.cos(np.radians((south + north) / 2)))
+    return (east - west) / cols * m_per_deg_lon * (north - south) / rows * m_per_deg_lat
+
+
+def ramp_css(stops: int = 11) -> list[tuple[float, str]]:
+    """The ramp as (position, CSS rgba) pairs, for a legend drawn in the same colours."""
+    out = []
+    for t in np.linspace(0.0, 1.0, stops):
+        r, g, b, a = (float(np.interp(t, _STOPS[:, 0], _STOPS[:, c + 1])) for c in range(4))
+        out.append((round(float(t), 3), f"rgba({r:.0f},{g:.0f},{b:.0f},{a / 255:.2f})"))
+    return out
+
+
+def scale(top: float) -> list[tuple[float, float]]:
+    """Legend ticks: (position on the ramp, density there) for a ramp whose hottest colour is
+    at density `top`. Positions are the square root of density / top (see colourise)."""
+    return [(t, top * t * t) for t in TICKS]
 
 
 def png(rgba: npt.NDArray[np.uint8]) -> bytes:

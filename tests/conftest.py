@@ -7,6 +7,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -19,7 +20,32 @@ from feeds.reference import Reference
 from feeds.seed import reference_rows
 from feeds.settings import Settings
 from feeds.sla import SlaPolicy
-from feeds.tables import dead_letters, incident_events, incidents, metadata
+from feeds.tables import (
+    area_residents,
+    building_updates,
+    dead_letters,
+    incident_days,
+    incident_events,
+    incident_facts,
+    incidents,
+    metadata,
+    parked_actions,
+    patrols,
+    report_files,
+    reports,
+    roll_counts,
+    roll_crowd_hours,
+    roll_hours,
+    roll_late,
+    roll_outcomes,
+    roll_patrol_days,
+    roll_patrol_months,
+    roll_stages,
+    roll_stages_by,
+    roll_stages_month,
+    roll_units,
+    signins,
+)
 from layers.district import District, build_district
 
 
@@ -62,10 +88,32 @@ def reference(session_engine: Engine) -> Reference:
         return Reference.load(conn)
 
 
+# Derived from incidents (feeds/stats/rollup.py): cleared with them.
+FIGURE_TABLES = (
+    roll_counts,
+    roll_hours,
+    roll_stages,
+    roll_stages_month,
+    roll_stages_by,
+    roll_units,
+    roll_outcomes,
+    roll_late,
+    roll_patrol_days,
+    roll_patrol_months,
+    roll_crowd_hours,  # (from reading_minutes, which the tests that use it clear)
+    incident_facts,
+    area_residents,
+    patrols,
+    building_updates,  # from patrols (and imports): feeds/freshness.py
+)
+
+
 @pytest.fixture
 def engine(session_engine: Engine) -> Engine:
     with session_engine.begin() as conn:
-        for table in (incidents, incident_events, dead_letters):
+        # signins too: a test's sign-in lock on 127.0.0.1 must not lock the next test out
+        tables = (incidents, incident_days, incident_events, dead_letters, parked_actions, signins)
+        for table in (*tables, *FIGURE_TABLES, report_files, reports):
             conn.execute(delete(table))
     return session_engine
 
@@ -78,6 +126,7 @@ def settings(redis_url: str, db_url: str, tmp_path: Path) -> Settings:
         var_dir=tmp_path,
         key_prefix=f"test:{uuid.uuid4().hex[:10]}:",
         consumer="test-worker",
+        reports_auto=False,  # tests ask for the reports they need
     )
 
 
@@ -111,7 +160,7 @@ def worker(
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def chromium() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     from tests.system import CHROMIUM, CHROMIUM_ARGS
@@ -120,6 +169,15 @@ def browser() -> Iterator[object]:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture
+def browser(chromium: Any) -> Iterator[Any]:
+    """The session's Chromium; every page a test opened is closed after it, passed or
+    failed (a wall left open keeps drawing and slows every later test)."""
+    yield chromium
+    for context in list(chromium.contexts):
+        context.close()
 
 
 @pytest.fixture

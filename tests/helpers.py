@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import os
+import subprocess
+import sys
 from typing import Any
 
 import redis
 
 from feeds import constants as K
+from feeds import shards
 from feeds.clock import now_ms
 from feeds.schemas import Action, Report, SensorReading, encode
 from feeds.settings import Settings
@@ -58,7 +62,8 @@ def reading(sensor: str, kind: str, value: float, **over: Any) -> SensorReading:
 def xadd(r: redis.Redis, settings: Settings, stream: str, *events: Any) -> list[str]:
     pipe = r.pipeline(transaction=False)
     for e in events:
-        pipe.xadd(settings.key(stream), e if isinstance(e, dict) else encode(e))
+        fields = e if isinstance(e, dict) else encode(e)
+        pipe.xadd(shards.key_for(settings, stream, fields), fields)  # its shard's stream
     return [str(x) for x in pipe.execute()]
 
 
@@ -74,3 +79,16 @@ def drain(worker: Any, rounds: int = 20) -> int:
 
 
 REPORTS, SENSORS, ACTIONS = K.STREAM_REPORTS, K.STREAM_SENSORS, K.STREAM_ACTIONS
+
+
+def ingest_process(settings: Settings, db_url: str, consumer: str) -> subprocess.Popen[bytes]:
+    """`watchfloor ingest` in a process of its own on the test's Redis and store (to kill)."""
+    env = {
+        **os.environ,
+        "REDIS_URL": settings.redis_url or "",
+        "DATABASE_URL": db_url,
+        "WATCHFLOOR_KEY_PREFIX": settings.key_prefix,
+        "WATCHFLOOR_CONSUMER": consumer,
+        "WATCHFLOOR_VAR": str(settings.var_dir),
+    }
+    return subprocess.Popen([sys.executable, "-m", "dashboard.cli", "ingest"], env=env)

@@ -58,3 +58,20 @@ def login_page(
     page.fill("#password", password)
     page.click("#login-submit")
     page.wait_for_url(f"{base_url}{next_path}*")
+
+
+def router_body(pathname: str) -> dict[str, Any]:
+    """The request Dash's renderer sends to draw a page (the pages router's callback)."""
+    return {
+        "output": ".._pages_content.children..._pages_store.data..",
+        "outputs": [
+            {"id": "_pages_content", "property": "children"},
+            {"id": "_pages_store", "property": "data"},
+        ],
+        "inputs": [
+            {"id": "_pages_location", "property": "pathname", "value": pathname},
+            {"id": "_pages_location", "property": "search", "value": ""},
+        ],
+        "state": [],
+        "changedPropIds": ["_pages_location.pathname"],
+    }

@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from dashboard.app import create_server
+from dashboard.reports.pdf import BROWSER_FLAGS
 from feeds.connections import redis_client
 from feeds.ingest import Worker
 from feeds.reference import Reference
@@ -22,16 +23,7 @@ from feeds.settings import Settings
 from feeds.sla import SlaPolicy
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--enable-unsafe-swiftshader",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM_ARGS = list(BROWSER_FLAGS)
 
 
 def free_port() -> int:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import time
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -8,7 +8,7 @@ import numpy.typing as npt
 import pytest
 import shapely
 
-from layers.assign import GridIndex
+from layers.assign import RASTER_FROM, GridIndex
 from layers.district import District
 
 
@@ -95,13 +95,30 @@ def test_empty_index_assigns_nothing(micro_grids: gpd.GeoDataFrame) -> None:
     assert list(empty.assign(np.array([120.2]), np.array([30.2]))) == [None]
 
 
-def test_100k_points_assign_quickly(micro_grids: gpd.GeoDataFrame, index: GridIndex) -> None:
+def exact(index: GridIndex, x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> list[Any]:
+    return list(index._exact(x, y, np.full(len(x), None, dtype=object)))
+
+
+def test_100k_points_go_through_the_raster_and_agree_with_the_exact_test(
+    micro_grids: gpd.GeoDataFrame, index: GridIndex
+) -> None:
     rng = np.random.default_rng(5)
     west, south, east, north = micro_grids.total_bounds
     lon = rng.uniform(west, east, 100_000)
     lat = rng.uniform(south, north, 100_000)
-    start = time.perf_counter()
-    got = index.assign(lon, lat)
-    elapsed = time.perf_counter() - start
-    assert got.shape == (100_000,)
-    assert elapsed < 2.0, f"assigning 100k points took {elapsed:.2f} s"
+    raster = index.raster()
+    assert raster is not None and raster.boundary_share < 0.3
+    assert list(index.assign(lon, lat)) == exact(index, lon, lat)
+
+
+def test_every_vertex_and_edge_of_the_district_agrees_with_the_exact_test(
+    micro_grids: gpd.GeoDataFrame, index: GridIndex
+) -> None:
+    xy = shapely.get_coordinates(np.asarray(micro_grids.geometry.values))
+    rng = np.random.default_rng(8)
+    along = xy[:-1] + rng.uniform(0, 1, (len(xy) - 1, 1)) * (xy[1:] - xy[:-1])
+    points = np.concatenate([xy, along])
+    assert len(points) >= RASTER_FROM
+    got = index.assign(points[:, 0], points[:, 1])
+    assert list(got) == exact(index, points[:, 0], points[:, 1])
+    assert sum(g is None for g in got[: len(xy)]) == 0  # a vertex is always in some cell

@@ -12,7 +12,7 @@ import redis
 from PIL import Image
 from sqlalchemy import Engine
 
-from feeds import queries, store
+from feeds import queries, store, trackings
 from feeds.reference import Reference
 from feeds.users import User
 from tests.helpers import ACTIONS, REPORTS, action, report, xadd
@@ -150,7 +150,9 @@ def test_officer_merges_into_a_nearby_incident_with_its_button(
     button = page.locator(f'button.wf-merge-into[data-into="{first.id}"]')
     button.click()
     page.locator('#inc-trail tr[data-action="merge"]').wait_for()
-    assert first.id in page.locator('#inc-trail tr[data-action="merge"]').inner_text()
+    # the trail names the other incident by its short number
+    number = wait_row(engine, first.id)["number"]
+    assert number and number in page.locator('#inc-trail tr[data-action="merge"]').inner_text()
     with engine.connect() as conn:
         stored = queries.incident(conn, second.id)
     assert stored is not None and stored["state"] == "merged" and stored["merged_into"] == first.id
@@ -213,30 +215,33 @@ def test_resident_report_with_photo_reaches_console_and_wall_then_rating_shows(
     phone.set_input_files("#photos", str(_jpeg(tmp_path)))
     phone.click("#report-submit")
     tracking = phone.locator("#tracking").inner_text().strip()
-    assert tracking.startswith("R")
-    row = wait_row(engine, tracking)
+    with engine.connect() as conn:
+        found = trackings.lookup(conn, tracking)  # the number the resident keeps
+    assert found is not None and found[0] != tracking
+    iid = found[0]
+    row = wait_row(engine, iid)
     assert row["address"] == address and len(json.loads(row["photos"])) == 1
 
     officer_page = context.new_page()
     login_page(officer_page, system.url, officer.username)
-    officer_page.locator(f'tr.wf-row[data-id="{tracking}"]').wait_for()
-    officer_page.goto(f"{system.url}/incident/{tracking}")
+    officer_page.locator(f'tr.wf-row[data-id="{iid}"]').wait_for()
+    officer_page.goto(f"{system.url}/incident/{iid}")
     thumb = officer_page.locator("img.wf-thumb")
     thumb.wait_for()
     officer_page.wait_for_function("document.querySelector('img.wf-thumb').naturalWidth === 64")
 
     wall = context.browser.new_context().new_page()
     wall.goto(wall_url)
-    wall.locator(f'path.wf-inc[data-id="{tracking}"]').wait_for(state="attached")
+    wall.locator(f'path.wf-inc[data-id="{iid}"]').wait_for(state="attached")
 
     unit = sorted(reference.unit_ids)[0]
     xadd(
         r,
         system.settings,
         ACTIONS,
-        action(tracking, "dispatch", unit=unit),
-        action(tracking, "arrive"),
-        action(tracking, "resolve", note="已清运"),
+        action(iid, "dispatch", unit=unit),
+        action(iid, "arrive"),
+        action(iid, "resolve", note="已清运"),
     )
     phone.goto(f"{system.url}/t/{tracking}")
     while phone.locator("#rate-form").count() == 0:  # the worker resolves it; the page refreshes
@@ -248,4 +253,4 @@ def test_resident_report_with_photo_reaches_console_and_wall_then_rating_shows(
         "document.getElementById('wf-tile-satisfaction').textContent.startsWith('5.00')"
     )
     with engine.connect() as conn:
-        assert "rate" in [t["action"] for t in store.trail(conn, tracking)]
+        assert "rate" in [t["action"] for t in store.trail(conn, iid)]

@@ -82,7 +82,7 @@ def test_wall_shows_live_reports_late_incidents_and_stays_offline(
     assert late_marker.get_attribute("data-colour") == "red"
     assert "wf-late" in (late_marker.get_attribute("class") or "")
     page.wait_for_function(
-        f"document.querySelector('#wf-oldest-accept li[data-id=\"{late.id}\"]')?.className === 'wf-red'",
+        f"document.querySelector('#wf-oldest-accept li[data-id=\"{late.id}\"]')?.classList.contains('wf-red')",
         timeout=WAIT,
     )
     page.wait_for_function(
@@ -150,7 +150,7 @@ def test_any_wall_size_and_language(
     assert title in page.locator(".wf-title").inner_text()
     # type scales with the wall: the clock is readable across the room
     size = page.evaluate(
-        "parseFloat(getComputedStyle(document.getElementById('wf-clock')).fontSize)"
+        "parseFloat(getComputedStyle(document.getElementById('wf-time')).fontSize)"
     )
     assert size == pytest.approx(46 * unit, abs=0.5)
     context.close()

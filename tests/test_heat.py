@@ -5,7 +5,7 @@ import io
 import numpy as np
 import pytest
 
-from layers.heat import colourise, density, png
+from layers.heat import cell_area_m2, colourise, density, png, ramp_css, scale
 
 BOUNDS = (120.10, 30.15, 120.25, 30.25)
 
@@ -44,3 +44,35 @@ def test_png_is_a_valid_image() -> None:
     assert img.size == (60, 40) and img.mode == "RGBA"
     assert np.array_equal(np.asarray(img), rgba)
     assert len(data) < 40 * 60 * 4  # compressed
+
+
+@pytest.mark.parametrize("t", [0.25, 0.5, 0.75, 1.0])
+def test_dense_crowds_read_as_saturated_colour_on_a_dark_map_not_grey_white_fog(t: float) -> None:
+    rgba = colourise(np.array([[t * t * 100.0]]), vmax=100.0)[0, 0]
+    rgb = [int(x) for x in rgba[:3]]
+    assert max(rgb) - min(rgb) >= 150  # a colour, not grey or white
+    assert rgba[3] >= 150  # and it shows through
+
+
+def test_heat_is_brighter_the_denser() -> None:
+    rgba = colourise(np.linspace(0, 100, 50)[None, :], vmax=100.0)[0].astype(int)
+    brightness = rgba[:, :3].sum(axis=1) * rgba[:, 3]
+    visible = brightness[rgba[:, 3] > 0]
+    assert (np.diff(visible) >= 0).all()
+
+
+def test_legend_scale_and_ramp_match_the_image() -> None:
+    ticks = scale(20.0)
+    assert ticks[-1] == (1.0, 20.0) and ticks[0] == (0.25, 1.25)
+    # the legend's colour at a position is the image's colour for that position's density
+    for pos, css in ramp_css(5):
+        want = [int(x) for x in colourise(np.array([[pos * pos * 20.0]]), vmax=20.0)[0, 0]]
+        got = [float(x) for x in css[5:-1].split(",")]
+        assert all(abs(g - w) <= 1 for g, w in zip(got[:3], want[:3], strict=True)), (pos, css)
+        assert abs(got[3] * 255 - want[3]) <= 2 or want[3] == 0
+
+
+def test_cell_area_of_a_grid_over_the_district() -> None:
+    # 0.15 deg x 0.10 deg at 30.2 N: ~14.4 km x 11.1 km; in 100 x 100 cells ~1.6 ha each
+    area = cell_area_m2(BOUNDS, (100, 100))
+    assert area == pytest.approx(144.3 * 111.3, rel=0.01)

@@ -7,7 +7,9 @@ from sqlalchemy import Engine, func, select
 
 from feeds import constants as K
 from feeds import store
+from feeds.clock import day_key, day_start
 from feeds.ingest import Worker
+from feeds.ingest.actions import recheck_parked
 from feeds.live import Live
 from feeds.settings import Settings
 from feeds.tables import dead_letters, incident_events, incidents
@@ -108,6 +110,9 @@ def test_actions_move_the_incident_and_ordinary_matters_are_routed_by_rule(
     worker: Worker, r: redis.Redis, settings: Settings, engine: Engine
 ) -> None:
     rep = report(priority="ordinary", category="property")
+    # the rating (16 minutes on) on the report's local day, whatever the hour the test runs
+    if rep.ts + 950_000 >= day_start(rep.ts, settings.timezone) + 86_400_000:
+        rep = report(priority="ordinary", category="property", ts=rep.ts - 1_000_000)
     xadd(r, settings, REPORTS, rep)
     drain(worker)
     xadd(r, settings, ACTIONS, action(rep.id, "accept", ts=rep.ts + 20_000))
@@ -125,7 +130,7 @@ def test_actions_move_the_incident_and_ordinary_matters_are_routed_by_rule(
         settings,
         ACTIONS,
         action(rep.id, "arrive", ts=rep.ts + 200_000),
-        action(rep.id, "accept"),  # illegal now: dead letter, the rest applies
+        action(rep.id, "accept", ts=rep.ts + 300_000),  # illegal now: dead letter, rest applies
         action(rep.id, "resolve", note="已清理", ts=rep.ts + 900_000),
         action(rep.id, "rate", rating=5, ts=rep.ts + 950_000),
     )
@@ -161,7 +166,16 @@ def test_action_on_unknown_incident_or_unit_is_dead_lettered(
     xadd(r, settings, ACTIONS, action("nope", "accept"), action(rep.id, "dispatch", unit="NO-UNIT"))
     drain(worker)
     reasons = sorted(f["reason"] for _, f in r.xrange(settings.key(K.STREAM_DEAD)))
-    assert reasons == ["unknown incident nope", "unknown unit NO-UNIT"]
+    assert reasons == ["unknown unit NO-UNIT"]  # at once: it can never become valid
+    # the unknown incident's report may still come: it waits, then is dead-lettered
+    start = worker.clock()
+    worker.clock = lambda: start + K.PARK_MAX_WAIT_S * 1000 + 1
+    recheck_parked(worker)
+    reasons = sorted(f["reason"] for _, f in r.xrange(settings.key(K.STREAM_DEAD)))
+    assert reasons == [
+        "unknown incident nope: waited 10 min for its report",
+        "unknown unit NO-UNIT",
+    ]
 
 
 def test_replayed_action_is_applied_once(
@@ -209,6 +223,10 @@ def test_rolling_hour_forgets_reports_older_than_an_hour_once(
 ) -> None:
     code, micro = a_building(district, 9)
     t0 = report().ts
+    # both reports on one local day, whatever the time the test runs at (after 23:29 the
+    # second would be tomorrow's, and today's count 1)
+    if t0 + 31 * 60_000 >= day_start(t0, settings.timezone) + 86_400_000:
+        t0 -= 31 * 60_000
     xadd(
         r, settings, REPORTS, report(address=code, ts=t0), report(address=code, ts=t0 + 30 * 60_000)
     )
@@ -243,3 +261,24 @@ def test_worker_recreates_a_vanished_group_and_goes_on(
         stop.set()
         thread.join(10)
     assert not thread.is_alive()
+
+
+def test_a_report_older_than_the_rolling_hour_counts_for_the_day_not_the_hour(
+    worker: Worker, r: redis.Redis, settings: Settings, engine: Engine, district: District
+) -> None:
+    code, micro = a_building(district, 7)
+    drain(worker)
+    worker.sweep()  # the rolling hour has been rolled up to an hour ago
+    now = worker.clock()
+    old = report(address=code, lon=None, lat=None, ts=now - 80 * 60_000)
+    fresh = report(address=code, lon=None, lat=None, ts=now - 60_000)
+    xadd(r, settings, REPORTS, old, fresh)
+    drain(worker)
+    # those of the two on the local day of now (just after midnight, even the fresh one is
+    # yesterday's)
+    today = sum(
+        day_key(e.ts, settings.timezone) == day_key(now, settings.timezone) for e in (old, fresh)
+    )
+    assert Live(r, settings).grid_values([micro], now)[micro] == [1, today]
+    worker.reconcile()  # and SQL agrees
+    assert Live(r, settings).grid_values([micro], now)[micro] == [1, today]

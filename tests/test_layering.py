@@ -41,4 +41,4 @@ def test_only_settings_reads_the_environment() -> None:
         if "os.environ" in f.read_text() or "getenv" in f.read_text()
     ]
     # the CLI only hands its environment on to the processes it starts
-    assert sorted(readers) == ["dashboard/cli.py", "feeds/settings.py"]
+    assert sorted(readers) == ["dashboard/cli/processes.py", "feeds/settings.py"]

@@ -91,3 +91,74 @@ def test_reassign_clears_arrival() -> None:
 def test_action_for_another_incident_is_refused() -> None:
     with pytest.raises(ValueError, match="applied to"):
         apply(at_state("reported"), action("i2", "accept"))
+
+
+@pytest.mark.parametrize(
+    ("state", "kind", "can_wait"),
+    [
+        ("reported", "arrive", True),  # the dispatch is still on its way
+        ("reported", "resolve", True),
+        ("reported", "close", True),
+        ("reported", "rate", True),
+        ("reported", "reassign", True),
+        ("accepted", "arrive", True),
+        ("dispatched", "close", True),
+        ("on_site", "close", True),
+        ("on_site", "rate", True),
+        ("resolved", "close", False),  # allowed: nothing to wait for
+        ("accepted", "accept", False),  # behind it: never again
+        ("on_site", "accept", False),
+        ("on_site", "arrive", False),
+        ("dispatched", "reject", False),
+        ("resolved", "resolve", False),
+        ("closed", "close", False),
+        ("closed", "resolve", False),
+        ("rejected", "accept", False),  # off the way for good
+        ("rejected", "resolve", False),
+        ("merged", "arrive", False),
+    ],
+)
+def test_which_refused_actions_may_become_legal(state: str, kind: str, can_wait: bool) -> None:
+    from feeds.pipeline import may_become_legal
+
+    if state in ALLOWED[kind]:
+        assert not can_wait
+        return
+    assert may_become_legal(state, kind) is can_wait
+
+
+def test_an_accept_that_arrives_after_its_dispatch_is_recorded() -> None:
+    inc = apply(at_state("reported"), action("i1", "dispatch", ts=T0 + 9000, unit="U1"))
+    assert inc.accepted_at == T0 + 9000
+    late = apply(inc, action("i1", "accept", ts=T0 + 4000))
+    assert late.state == "dispatched" and late.accepted_at == T0 + 4000
+    with pytest.raises(IllegalTransition, match="cannot accept an incident that is dispatched"):
+        apply(inc, action("i1", "accept", ts=T0 + 20_000))  # after the dispatch: a mistake
+
+
+def test_a_close_that_arrives_after_the_rating_is_recorded() -> None:
+    inc = apply(at_state("resolved"), action("i1", "rate", ts=T0 + 9000, rating=5))
+    late = apply(inc, action("i1", "close", ts=T0 + 7000))
+    assert late.state == "closed" and late.closed_at == T0 + 7000 and late.rating == 5
+    with pytest.raises(IllegalTransition, match="cannot close"):
+        apply(inc, action("i1", "close", ts=T0 + 10_000))
+
+
+def test_a_dispatch_and_an_arrive_that_arrive_after_the_resolve_are_recorded() -> None:
+    inc = apply(at_state("accepted"), action("i1", "resolve", ts=T0 + 50_000, note="ok"))
+    inc = apply(inc, action("i1", "arrive", ts=T0 + 30_000))
+    inc = apply(inc, action("i1", "dispatch", ts=T0 + 20_000, unit="U1"))
+    assert inc.state == "resolved" and inc.resolved_at == T0 + 50_000
+    assert (inc.dispatched_at, inc.on_site_at, inc.unit) == (T0 + 20_000, T0 + 30_000, "U1")
+    with pytest.raises(IllegalTransition, match="cannot arrive"):
+        apply(inc, action("i1", "arrive", ts=T0 + 40_000))  # it has its arrival already
+    with pytest.raises(IllegalTransition, match="cannot arrive"):
+        apply(inc, action("i1", "arrive", ts=T0 + 60_000))  # after the resolve: a mistake
+
+
+@pytest.mark.parametrize("kind", ["accept", "arrive", "dispatch"])
+def test_a_late_action_stamped_before_its_report_is_refused(kind: str) -> None:
+    inc = apply(at_state("dispatched"), action("i1", "resolve", ts=T0 + 50_000, note="ok"))
+    inc = apply(inc, action("i1", "close", ts=T0 + 60_000))
+    with pytest.raises(IllegalTransition, match=f"cannot {kind} an incident that is closed"):
+        apply(inc, action("i1", kind, ts=T0 - 1, **EXTRA.get(kind, {})))

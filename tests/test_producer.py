@@ -41,13 +41,13 @@ def test_report_and_action_are_validated_before_sending() -> None:
 
 def test_send_xadds_in_the_wire_format(settings: Settings, r: redis.Redis) -> None:
     rep = producer.report(
-        source="qr", kind="enquiry", category="parking", address="BJ-2", photos=("a.jpg",)
+        source="qr", kind="enquiry", category="parking", address="BJ-2", photos=("0a1b2c3d.jpg",)
     )
     producer.send_report(r, settings, rep)
     act = producer.action(rep.id, "escalate", "值班员 李", units=("U1", "U2"))
     producer.send_action(r, settings, act)
     [(_, fields)] = r.xrange(settings.key(K.STREAM_REPORTS))
-    assert fields["v"] == "1" and fields["photos"] == '["a.jpg"]'
+    assert fields["v"] == "1" and fields["photos"] == '["0a1b2c3d.jpg"]'
     assert decode_report(fields) == rep
     [(_, afields)] = r.xrange(settings.key(K.STREAM_ACTIONS))
     assert decode_action(afields) == act

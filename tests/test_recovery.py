@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 
@@ -20,7 +17,7 @@ from feeds.schemas import encode
 from feeds.settings import Settings
 from feeds.sla import SlaPolicy
 from feeds.tables import incident_events, incidents
-from tests.helpers import REPORTS, drain, report, xadd
+from tests.helpers import REPORTS, drain, ingest_process, report, xadd
 
 
 def wait_until(cond: Callable[[], bool], timeout: float = 60.0) -> None:
@@ -73,15 +70,7 @@ def test_killed_worker_process_loses_nothing(
     for i in range(n):
         pipe.xadd(settings.key(REPORTS), encode(report(id=f"k-{i}")))
     pipe.execute()
-    env = {
-        **os.environ,
-        "REDIS_URL": settings.redis_url or "",
-        "DATABASE_URL": db_url,
-        "WATCHFLOOR_KEY_PREFIX": settings.key_prefix,
-        "WATCHFLOOR_CONSUMER": "victim",
-        "WATCHFLOOR_VAR": str(settings.var_dir),
-    }
-    proc = subprocess.Popen([sys.executable, "-m", "dashboard.cli", "ingest"], env=env)
+    proc = ingest_process(settings, db_url, "victim")
     try:
 
         def mid_batch() -> bool:

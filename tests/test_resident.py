@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from dashboard.app import create_server
 from feeds import constants as K
-from feeds import media, queries, store
+from feeds import media, numbering, queries, store
 from feeds.ingest import Worker
 from feeds.reference import Reference
 from feeds.settings import Settings
@@ -23,7 +23,7 @@ from feeds.users import User
 from tests.helpers import ACTIONS, action, drain, xadd
 from tests.signin import csrf_of, kiosk_token, login_client, origin
 
-TRACKING = re.compile(r'id="tracking">([A-Z0-9]+)<')
+TRACKING = re.compile(r'id="tracking">([A-Za-z0-9_\-]+)<')
 
 
 def png(size: tuple[int, int] = (40, 30)) -> bytes:
@@ -69,7 +69,12 @@ def test_form_shows_the_place_and_unknown_codes_get_a_clear_404(
 
 
 def test_report_with_photo_reaches_the_stream_and_the_tracking_page(
-    client: TestClient, address: str, settings: Settings, r: redis.Redis, worker: Worker
+    client: TestClient,
+    address: str,
+    settings: Settings,
+    r: redis.Redis,
+    worker: Worker,
+    engine: Engine,
 ) -> None:
     hostile = "<script>alert(1)</script> 垃圾三天没人清理"
     sent = submit(
@@ -79,12 +84,15 @@ def test_report_with_photo_reaches_the_stream_and_the_tracking_page(
         text=hostile,
         contact="138 0000 1111",
     )
-    assert sent.status_code == 200, sent.text  # type: ignore[attr-defined]
+    # post/redirect/get: 303 to the progress page, "being registered" until ingest has it
+    assert [h.status_code for h in sent.history] == [303]  # type: ignore[attr-defined]
+    assert sent.status_code == 202 and "id='sent'" in sent.text  # type: ignore[attr-defined]
     tracking = TRACKING.search(sent.text)  # type: ignore[attr-defined]
     assert tracking
     [(_, fields)] = r.xrange(settings.key(K.STREAM_REPORTS))
-    assert fields["id"] == tracking.group(1) and fields["address"] == address
+    assert fields["id"] != tracking.group(1) and fields["address"] == address
     assert fields["source"] == "qr" and fields["text"] == hostile
+    assert (fields["crs"], fields["v"]) == ("wgs84", "4")  # the form says its system
     [ref] = json.loads(fields["photos"])  # a JSON list of one name
     assert media.STORED_NAME.match(ref) and ".." not in ref
     with Image.open(settings.var_dir / "media" / ref) as stored:
@@ -98,6 +106,31 @@ def test_report_with_photo_reaches_the_stream_and_the_tracking_page(
     assert "class='todo' data-step='accept'" in status.text
     assert 'http-equiv="refresh"' in status.text
     assert client.get("/t/RNOSUCHTHING").status_code == 404
+    assert client.get(f"/t/{fields['id']}").status_code == 404  # the incident id opens nothing
+    # the short number the console knows it by, to quote on the phone
+    with engine.connect() as conn:
+        short = numbering.number_of(conn, fields["id"])
+    assert (
+        short
+        and f"id='incident-no'>事件编号 <span class='en'>Incident number</span>: <b>{short}</b>"
+        in status.text
+    )
+    # what was reported and where, by name, and the photo through the tracking number
+    with engine.connect() as conn:
+        place = queries.building_place(conn, address)
+    assert place is not None
+    assert "id='category'>投诉 <span class='en'>Complaint</span> · 市容环境" in status.text
+    assert f"id='place'>{place['name']}" in status.text
+    assert all(place[f"{lv}_name"] in status.text for lv in ("street", "community", "grid"))
+    thumb = f"/t/{tracking.group(1)}/photo/{ref}"
+    assert f"src='{thumb}'" in status.text and "/media/" not in status.text
+    got = client.get(thumb)
+    assert got.status_code == 200 and got.headers["content-type"] == "image/png"
+    assert got.headers["x-content-type-options"] == "nosniff"
+    other = "0" * 32 + ".png"  # a well-formed name that is not this report's photo
+    assert client.get(f"/t/{tracking.group(1)}/photo/{other}").status_code == 404
+    assert client.get(f"/t/{fields['id']}/photo/{ref}").status_code == 404
+    assert client.get(f"/media/{ref}").status_code == 401  # the console's route stays closed
 
 
 @pytest.mark.parametrize(
@@ -138,16 +171,16 @@ def test_forms_need_a_csrf_token_and_our_own_origin(
     assert r.xlen(settings.key(K.STREAM_REPORTS)) == 0
 
 
-def test_per_address_rate_limit(
+def test_per_browser_rate_limit(
     client: TestClient, address: str, settings: Settings, r: redis.Redis
 ) -> None:
     for _ in range(5):
-        assert submit(client, address).status_code == 200  # type: ignore[attr-defined]
+        assert submit(client, address).status_code == 202  # type: ignore[attr-defined]
     refused = submit(client, address)
     assert refused.status_code == 429  # type: ignore[attr-defined]
     assert "10" in refused.text  # type: ignore[attr-defined]
     assert r.xlen(settings.key(K.STREAM_REPORTS)) == 5
-    assert 0 < r.ttl(settings.key(K.K_RATE + address)) <= 600
+    assert not r.exists(settings.key(K.K_RATE + address))  # never a limit on the building
 
 
 def test_rating_after_closure_goes_to_the_trail_and_the_figures(
@@ -160,6 +193,8 @@ def test_rating_after_closure_goes_to_the_trail_and_the_figures(
     reference: Reference,
 ) -> None:
     tracking = TRACKING.search(submit(client, address).text).group(1)  # type: ignore[attr-defined,union-attr]
+    [(_, fields)] = r.xrange(settings.key(K.STREAM_REPORTS))
+    iid = fields["id"]
     drain(worker)
     assert 'id="rate-form"' not in client.get(f"/t/{tracking}").text  # not before it is done
     unit = sorted(reference.unit_ids)[0]
@@ -167,9 +202,9 @@ def test_rating_after_closure_goes_to_the_trail_and_the_figures(
         r,
         settings,
         ACTIONS,
-        action(tracking, "dispatch", unit=unit),
-        action(tracking, "arrive"),
-        action(tracking, "resolve", note="已清理"),
+        action(iid, "dispatch", unit=unit),
+        action(iid, "arrive"),
+        action(iid, "resolve", note="已清理"),
     )
     drain(worker)
     page = client.get(f"/t/{tracking}").text
@@ -183,8 +218,8 @@ def test_rating_after_closure_goes_to_the_trail_and_the_figures(
     assert done.status_code == 303
     drain(worker)
     with engine.connect() as conn:
-        row = queries.incident(conn, tracking)
-        rate = [t for t in store.trail(conn, tracking) if t["action"] == "rate"]
+        row = queries.incident(conn, iid)
+        rate = [t for t in store.trail(conn, iid) if t["action"] == "rate"]
     assert row is not None and row["state"] == "closed" and row["rating"] == 4
     assert [t["actor"] for t in rate] == ["resident"] and "<i>快</i>" in rate[0]["detail"]
     assert "★★★★" in client.get(f"/t/{tracking}").text

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -27,8 +28,8 @@ def with_(base: dict[str, str], **over: str | None) -> dict[str, str]:
 
 
 def test_good_report_decodes_with_types() -> None:
-    r = decode_report(with_(GOOD_REPORT, photos='["a/b.jpg"]', contact="13800001111", v="1"))
-    assert r.ts == 1764000000000 and r.lon == 120.21 and r.photos == ("a/b.jpg",)
+    r = decode_report(with_(GOOD_REPORT, photos='["0123abcd.jpg"]', contact="13800001111", v="1"))
+    assert r.ts == 1764000000000 and r.lon == 120.21 and r.photos == ("0123abcd.jpg",)
     assert r.priority == "ordinary" and r.contact == "13800001111"
 
 
@@ -49,8 +50,18 @@ def test_good_report_decodes_with_types() -> None:
         ({"lon": None, "lat": None}, "needs lon and lat"),
         ({"text": "长" * 2001}, "$.text"),
         ({"photos": "not json"}, "photos"),
-        ({"photos": '["a.jpg","b.jpg","c.jpg","d.jpg"]'}, "at most three"),
-        ({"photos": '["../../etc/passwd"]'}, "$.photos"),
+        ({"photos": json.dumps(["0123abcd.jpg"] * 4)}, "at most three"),
+        ({"photos": '["../../etc/passwd"]'}, "not a media name"),
+        # only the names our media store makes: no folders, no dots, no other extensions
+        ({"photos": '["a/../../logout"]'}, "not a media name"),
+        ({"photos": '["a/1.jpg"]'}, "not a media name"),
+        ({"photos": '["/logout"]'}, "not a media name"),
+        ({"photos": '["0123abcd.jpg?x=1"]'}, "not a media name"),
+        ({"photos": '["0123abcd.html"]'}, "not a media name"),
+        ({"photos": '["0123ABCD.jpg"]'}, "not a media name"),
+        ({"photos": '["..jpg"]'}, "not a media name"),
+        ({"voice": "a/../../logout"}, "voice: 'a/../../logout' is not a media name"),
+        ({"voice": "0123abcd.m4a/../x"}, "not a media name"),
         ({"contact": "call me"}, "$.contact"),
         ({"priority": "whenever"}, "$.priority"),
         ({"address": "bad code!"}, "$.address"),
@@ -59,6 +70,58 @@ def test_good_report_decodes_with_types() -> None:
 def test_bad_report_fields_are_refused_with_a_reason(over: dict[str, Any], reason: str) -> None:
     with pytest.raises(InvalidEntry, match=__import__("re").escape(reason)):
         decode_report(with_(GOOD_REPORT, **over))
+
+
+@pytest.mark.parametrize("ref", ["0123abcd.jpg", "f" * 32 + ".webp", "demovoice07.m4a"])
+def test_media_names_the_store_makes_are_accepted(ref: str) -> None:
+    assert decode_report(with_(GOOD_REPORT, voice=ref)).voice == ref
+    assert decode_report(with_(GOOD_REPORT, photos=f'["{ref}"]')).photos == (ref,)
+
+
+GOOD_READING = {"id": "s-1", "sensor": "G1", "kind": "gas", "value": "3", "unit": "ppm", "ts": "5"}
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "reason"),
+    [
+        ("gas", "inf", "value inf is not a finite number"),
+        ("gas", "-inf", "value -inf is not a finite number"),
+        ("gas", "nan", "value NaN is not a finite number"),
+        ("gas", "NaN", "value NaN is not a finite number"),
+        ("fume", "nan", "not a finite number"),
+        ("crowd", "nan", "not a finite number"),
+        ("crowd", "-1e15", "crowd value -1e+15 outside 0..1e+06"),
+        ("crowd", "-1", "crowd value -1 outside"),
+        ("crowd", "1000001", "crowd value 1e+06 outside"),
+        ("gas", "-3", "gas value -3 outside"),
+        ("gas", "2e6", "outside 0..1e+06"),
+        ("fume", "20000", "fume value 20000 outside"),
+        ("muck_truck", "7", "muck_truck value 7 outside 0..1"),
+        ("ebike_charging", "5000", "ebike_charging value 5000 outside"),
+        ("water_level", "inf", "not a finite number"),
+        ("water_level", "1e10", "outside -1e+09..1e+09"),
+    ],
+)
+def test_reading_values_out_of_range_are_refused(kind: str, value: str, reason: str) -> None:
+    with pytest.raises(InvalidEntry, match=__import__("re").escape(reason)):
+        decode_reading(with_(GOOD_READING, kind=kind, value=value))
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [
+        ("gas", "0"),
+        ("gas", "999999"),
+        ("crowd", "300000"),
+        ("crowd", "0"),
+        ("muck_truck", "1"),
+        ("ebike_charging", "58.9"),
+        ("water_level", "-3.5"),
+        ("fume", "2.1"),
+    ],
+)
+def test_reading_values_in_range_are_accepted(kind: str, value: str) -> None:
+    assert decode_reading(with_(GOOD_READING, kind=kind, value=value)).value == float(value)
 
 
 def test_address_alone_places_a_report() -> None:
@@ -78,7 +141,7 @@ def test_unknown_fields_are_ignored_for_forward_compatibility() -> None:
 @pytest.mark.parametrize(
     "event",
     [
-        report(photos=("p/1.jpg",), contact="13800001111", address="A-1"),
+        report(photos=("p0000001.jpg",), contact="13800001111", address="A-1"),
         reading("s1", "gas", 3.5, zone="Z01"),
         action("r-1", "escalate", units=("U1", "U2"), note="联动"),
     ],

@@ -113,18 +113,19 @@ def test_crowd_over_capacity_raises_one_alert_and_feeds_density(
 
 
 def test_malformed_readings_are_dead_lettered(
-    worker: Worker, r: redis.Redis, settings: Settings, engine: Engine
+    worker: Worker, r: redis.Redis, settings: Settings, engine: Engine, district: District
 ) -> None:
+    sid, _, _ = sensor_of(district, "crowd")
     xadd(
         r,
         settings,
         SENSORS,
         {"id": "x1", "sensor": "g", "kind": "gas", "value": "lots", "unit": "ppm", "ts": "1"},
-        reading("crowd-9", "crowd", 10),
+        reading(sid, "crowd", 10),
     )
     drain(worker)
     assert r.xlen(settings.key(K.STREAM_DEAD)) == 1
-    assert "crowd-9" in Live(r, settings).sensor_status(2**40)
+    assert sid in Live(r, settings).sensor_status(2**40)
 
 
 def test_a_registered_sensor_never_heard_from_is_offline(

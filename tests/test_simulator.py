@@ -23,7 +23,7 @@ from feeds.reference import Reference
 from feeds.routing import Router
 from feeds.schemas import Action, decode_action, decode_reading, decode_report
 from feeds.settings import Settings
-from feeds.sim_day import (
+from feeds.sim.day import (
     Day,
     SimClock,
     World,
@@ -33,7 +33,7 @@ from feeds.sim_day import (
     plan_for,
     world_of,
 )
-from feeds.simulator import Responders, Simulator, action_id
+from feeds.sim.simulator import Responders, Simulator, action_id, simulated
 from feeds.sla import SlaPolicy
 from feeds.tables import dead_letters, incidents
 from layers.district import District
@@ -454,6 +454,43 @@ def test_responders_send_allowed_actions_once_with_deterministic_ids(
     assert [(a.id, a.ts, a.unit, a.note, a.rating) for a in replay.applied] == [
         (a.id, a.ts, a.unit, a.note, a.rating) for a in actions
     ]
+
+
+@pytest.mark.parametrize(
+    ("incident", "mine"),
+    [
+        ("sim-r-1-tpctpj-15", True),
+        ("sim-p-1-tpctpj-3", True),
+        ("alarm:sim-s-1-tpctpj-614", True),
+        ("crowd:Z01:sim-s-1-tpctpj-303", True),
+        ("r-1a2b3c", False),  # a resident's report from the form
+        ("hotline-20261201-0042", False),
+        ("alarm:gw7-000123", False),  # a real gas sensor's alarm
+        ("crowd:Z01:gw7-9", False),
+        ("x-sim-r-1", False),
+        ("", False),
+    ],
+)
+def test_simulated_incidents_are_told_by_their_ids(incident: str, mine: bool) -> None:
+    assert simulated(incident) is mine
+
+
+def test_simulated_responders_leave_real_reports_alone(
+    r: redis.Redis, settings: Settings, district: District
+) -> None:
+    sim = Simulator(r, settings, district, speed=60, start="09:00", clock=FakeClock())
+    assert sim.responders is not None
+    meta = {"cat": "parking", "pri": "ordinary", "src": "qr", "grid": None}
+    open_set = settings.key(K.K_OPEN)
+    for iid in ("resident-report-1", "alarm:gw7-1", "sim-r-1-abc-1", "alarm:sim-s-1-abc-2"):
+        r.hset(open_set, iid, json.dumps(summary(Incident(iid, reported_at=int(T0 * 1000)), meta)))
+    acted: set[str] = set()
+    t = T0
+    while t < T0 + 600:  # ten minutes: every plan has accepted by then
+        sim.responders.step(t)
+        acted |= {e["incident"] for _, e in entries(r, settings, K.STREAM_ACTIONS)}
+        t += 5.0
+    assert acted == {"sim-r-1-abc-1", "alarm:sim-s-1-abc-2"}
 
 
 # --- end to end with the real ingest worker --------------------------------------------

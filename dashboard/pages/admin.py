@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-from dash import Input, Output, State, callback, ctx, dcc, html
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import console, ids
+from dashboard import access, console, ids, qrsheet
 from dashboard.auth import ADMIN, allowed, require
 from dashboard.services import current
 from feeds import users
@@ -67,6 +67,14 @@ def layout(**_kw: Any) -> html.Div:
         [
             console.header(("系统管理", "Administration")),
             html.Div(id=ids.ADM_RESULT, className="wf-act-result", role="status"),
+            html.P(
+                html.A(
+                    console.bi(
+                        ("地理数据：网格与地址导入", "Geography: import grids and addresses")
+                    ),
+                    href="/admin/geography",
+                )
+            ),
             html.H2(console.bi(("用户", "Accounts"))),
             html.Div(users_table(rows), id=ids.ADM_USERS),
             html.Div(
@@ -146,9 +154,11 @@ def layout(**_kw: Any) -> html.Div:
                         ],
                         className="wf-admin-box",
                     ),
+                    qrsheet.box(),
                 ],
                 className="wf-admin",
             ),
+            access.block(),
         ],
         className="wf-console",
     )
@@ -265,3 +275,23 @@ def administer(
         "" if ok else dash.no_update,
         "" if ok else dash.no_update,
     )
+
+
+@callback(  # type: ignore[untyped-decorator]
+    Output(ids.ADM_ACCESS_RESULT, "children"),
+    Output(ids.ADM_ACCESS, "children"),
+    Input({"type": ids.ADM_END_SESSION, "id": ALL}, "n_clicks"),
+    Input({"type": ids.ADM_REVOKE_KIOSK, "id": ALL}, "n_clicks"),
+    Input(ids.ADM_RESULT, "children"),
+    prevent_initial_call=True,
+)
+def revoke(_ends: list[int | None], _kiosks: list[int | None], _result: Any) -> tuple[Any, Any]:
+    """A row's button ends a session or revokes a kiosk token; any admin action redraws."""
+    require(*ADMIN)
+    button = ctx.triggered_id
+    message: Any = ""
+    if isinstance(button, dict):
+        if not (ctx.triggered and ctx.triggered[0].get("value")):
+            raise PreventUpdate  # a button appearing, not pressed
+        message = access.revoke(button)
+    return message, access.section()

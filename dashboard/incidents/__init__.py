@@ -1,0 +1,1 @@
+"""The incidents list, by noun: its filters and its rows (the page: pages/incidents.py)."""

@@ -1,0 +1,1 @@
+"""Past days of the demo district, generated at its real rates (watchfloor history)."""

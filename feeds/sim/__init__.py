@@ -1,0 +1,1 @@
+"""The demo simulator: a realistic day of reports, readings and responders."""

@@ -28,6 +28,22 @@
     return parts.year + "-" + parts.month + "-" + parts.day + "T" + hour + ":" + parts.minute + ":" + parts.second;
   }
 
+  // A bare time of day means that time on a day of the replayed period: the one inside
+  // the period nearest the moment on screen (a period across midnight holds two days).
+  function onPeriodDay(hhmm) {
+    const from = cfg.replay.from, to = cfg.replay.to, here = info ? info.at : from;
+    const msOf = function (text) {  // a local YYYY-MM-DDTHH:MM[:SS] back to ms
+      const guess = Date.parse(text + "Z");
+      return guess - (Date.parse(local(guess) + "Z") - guess);
+    };
+    let best = local(here).slice(0, 10) + "T" + hhmm, gap = Infinity;
+    for (let day = from - 86400000; day <= to + 86400000; day += 86400000) {
+      const text = local(day).slice(0, 10) + "T" + hhmm, ms = msOf(text);
+      if (ms >= from && ms <= to && Math.abs(ms - here) < gap) { best = text; gap = Math.abs(ms - here); }
+    }
+    return best;
+  }
+
   function control(body) {
     if (!info) return Promise.resolve(null);
     return fetch("/api/replay/" + encodeURIComponent(info.id), {
@@ -71,10 +87,7 @@
     jump.onsubmit = function (ev) {
       ev.preventDefault();
       let v = input.value.trim();
-      if (/^\d{1,2}:\d{2}(:\d{2})?$/.test(v)) {  // a time of the day the replay is on
-        const day = local(info ? info.at : cfg.replay.from).slice(0, 10);
-        v = day + "T" + (v.length === 4 ? "0" + v : v);
-      }
+      if (/^\d{1,2}:\d{2}(:\d{2})?$/.test(v)) v = onPeriodDay(v.length === 4 ? "0" + v : v);
       if (v) control({ do: "seek", at: v });
     };
     const links = el("div", { class: "wf-replay-links" });

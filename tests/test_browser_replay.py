@@ -11,7 +11,7 @@ import pytest
 import redis
 from sqlalchemy import Engine, delete, func, select
 
-from feeds.clock import now_ms
+from feeds.clock import day_start, now_ms
 from feeds.minutes.collector import insert_absent
 from feeds.replay.period import local, parse_moment
 from feeds.tables import incidents, reading_minutes
@@ -191,3 +191,22 @@ def test_a_bad_period_says_why(browser: Any, system: System, wall_url: str) -> N
     )
     assert "wf-replay" in (page.get_attribute("#wf-wall", "class") or "")
     context.close()
+
+
+def test_a_bare_time_jumps_to_that_time_on_the_periods_own_day(
+    browser: Any, system: System, wall_url: str
+) -> None:
+    """A period across midnight holds two days: 00:30 is the one after midnight, 23:40
+    the one before, whichever day the replay is on when the time is typed."""
+    tz = system.settings.timezone
+    midnight = day_start(now_ms(), tz) - 24 * 60 * MIN  # yesterday began
+    period = f"{local(midnight - 60 * MIN, tz)[:16]},{local(midnight + 60 * MIN, tz)[:16]}"
+    at = local(midnight - 30 * MIN, tz)
+    page = open_wall(browser, f"{wall_url}&replay={period}&at={at}&paused=1")
+    at_of = "Number(document.getElementById('wf-replay').dataset.at) === "
+    page.wait_for_function(at_of + str(midnight - 30 * MIN))  # the replay is up
+    for typed, moment in (("00:30", midnight + 30 * MIN), ("23:40", midnight - 20 * MIN)):
+        page.fill("#wf-replay-at", typed)
+        page.click(".wf-replay-jump button")
+        page.wait_for_function(at_of + str(moment))
+    page.context.close()

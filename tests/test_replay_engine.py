@@ -14,8 +14,10 @@ from feeds.clock import day_start, now_ms
 from feeds.ingest import Worker
 from feeds.live import Live
 from feeds.minutes.collector import insert_absent
+from feeds.reference import Reference
 from feeds.replay.engine import Fixed, Replay
 from feeds.settings import Settings
+from feeds.sla import SlaPolicy
 from feeds.tables import reading_minutes
 from layers.district import District
 from tests.helpers import ACTIONS, REPORTS, action, drain, report, xadd
@@ -33,16 +35,34 @@ def history(engine: Engine) -> Iterator[Engine]:
         conn.execute(delete(reading_minutes))
 
 
-def a_day(
-    worker: Worker, r: redis.Redis, settings: Settings, district: District
-) -> tuple[int, int]:
-    """Reports and actions over the last 40 minutes, through the worker; (start, now)."""
-    now = now_ms()
-    if now - day_start(now, settings.timezone) < 45 * 60 * S:
-        # the live wall's day began less than 45 minutes ago (local time): there are not
-        # 40 minutes of today to replay and compare; any other time of day runs it
-        pytest.skip("the local day is under 45 minutes old")
-    start = max(day_start(now, settings.timezone) + 1000, now - 40 * 60 * S)
+@pytest.fixture
+def now(settings: Settings) -> int:
+    """These tests' present: now, or 23:00 yesterday (local) while today is under 45
+    minutes old, so that there are always 40 minutes of one local day to replay."""
+    t = now_ms()
+    today = day_start(t, settings.timezone)
+    return t if t - today >= 45 * 60 * S else today - 3600 * S
+
+
+@pytest.fixture
+def worker(
+    settings: Settings,
+    r: redis.Redis,
+    engine: Engine,
+    reference: Reference,
+    policy: SlaPolicy,
+    now: int,
+) -> Worker:
+    """The test's worker (conftest's), on the tests' own clock."""
+    w = Worker(settings, r, engine, reference, policy, clock=lambda: now)
+    w.ensure_groups()
+    w.read_own_pending = False
+    return w
+
+
+def a_day(worker: Worker, r: redis.Redis, settings: Settings, district: District, now: int) -> int:
+    """Reports and actions over the 40 minutes before now, through the worker; their start."""
+    start = now - 40 * 60 * S
     span = now - 10 * S - start
     b = district.buildings
     reps = [
@@ -68,7 +88,7 @@ def a_day(
     acts = [a for a in acts if a.ts < now]
     xadd(r, settings, ACTIONS, *acts)
     drain(worker)
-    return start, now
+    return start
 
 
 def fixed(engine: Engine) -> Fixed:
@@ -77,9 +97,9 @@ def fixed(engine: Engine) -> Fixed:
 
 
 def test_replay_at_the_present_equals_the_live_wall(
-    worker: Worker, r: redis.Redis, settings: Settings, engine: Engine, district: District
+    worker: Worker, r: redis.Redis, settings: Settings, engine: Engine, district: District, now: int
 ) -> None:
-    start, now = a_day(worker, r, settings, district)
+    start = a_day(worker, r, settings, district, now)
     worker.clock = lambda: now // 60_000 * 60_000  # replay's compliance is a minute's
     worker.sweep()  # today's compliance, as the live wall has it
     worker.clock = lambda: now
@@ -98,9 +118,9 @@ def test_replay_at_the_present_equals_the_live_wall(
 
 
 def test_stepping_forward_equals_seeking(
-    worker: Worker, r: redis.Redis, settings: Settings, engine: Engine, district: District
+    worker: Worker, r: redis.Redis, settings: Settings, engine: Engine, district: District, now: int
 ) -> None:
-    start, now = a_day(worker, r, settings, district)
+    start = a_day(worker, r, settings, district, now)
     replay = Replay(engine, fixed(engine), settings.timezone)
     cur = replay.seek(start - 5 * S)
     sent: dict[str, Any] = replay.snapshot(cur)

@@ -127,10 +127,11 @@
       const b = boxOf(it.tip);
       const w = b.r - b.l, h = b.b - b.t, g = 4;
       // spots around the anchor, nearest first: half a label's width sideways and a row
-      // up or down at a time, far enough that a crowded corner still has a free one
+      // up or down at a time, far enough that a crowded corner still has a free one (long
+      // English names and an over-capacity warning can fill the whole of a small map)
       const tries = [];
-      for (let i = -4; i <= 4; i++) {
-        for (let j = -6; j <= 6; j++) tries.push([i * (w / 2 + g), j * (h + g)]);
+      for (let i = -8; i <= 8; i++) {
+        for (let j = -12; j <= 12; j++) tries.push([i * (w / 2 + g), j * (h + g)]);
       }
       tries.sort(function (p, q) { return Math.hypot(p[0], 2 * p[1]) - Math.hypot(q[0], 2 * q[1]); });
       // the first free spot; where none is free, the one that covers least of the others

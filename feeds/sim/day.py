@@ -1,29 +1,27 @@
 """The simulated day of the demo district: what it reports and senses. Pure, no I/O.
 
-Two clocks. Simulated time (seconds since midnight of the first simulated day)
-runs ``speed`` times faster than real time from ``sim_start``:
-``sim = sim_start + (real - real_start) * speed``. It sets only the day's rhythm:
-reports per hour (low at night, peaks mid-morning and early evening), morning
-shoppers, the evening crowd building to the fireworks, muck trucks at night, fumes
-at meal times. Every event carries a real wall-clock timestamp (epoch ms), and
-whatever is measured against the 1/3/5-minute limits runs in real seconds (sensor
-heartbeats, responders' delays), so a sped-up day still shows true SLA colours.
+``Day`` draws, for one world, seed and volume, the day's rhythm in simulated time
+(``feeds.sim.clock``): reports per hour (low at night, peaks mid-morning and early
+evening), morning shoppers, the evening crowd building to the fireworks, muck trucks at
+night, fumes at meal times; and each sensor's heartbeat readings and out-of-limit episodes.
 
 Deterministic: each simulated hour's reports and sensor episodes come from a
 generator seeded with (seed, hour), each reading's noise from (seed, sensor, tick),
 so the output does not depend on how often the runner steps.
+
+The district as plain values is in ``feeds.sim.world``, the clocks in ``feeds.sim.clock``,
+responders' plans in ``feeds.sim.plans``; their names stay importable from here.
 """
 
 from __future__ import annotations
 
-import math
-import zlib
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from feeds.routing import Unit
+from feeds.sim.clock import SimClock, clock_label, parse_time_of_day
+from feeds.sim.plans import Plan, plan_for
 from feeds.sim.rhythm import (
     CATEGORY_MIX,
     CROWD_NOISE,
@@ -34,28 +32,24 @@ from feeds.sim.rhythm import (
     KIND_MIX,
     OFFLINE_SHARE,
     PERIOD_S,
-    RATING_P,
     URGENT_ALWAYS,
     URGENT_OTHERS,
     crowd_level,
 )
 from feeds.sim.text import (
     ANSWERS,
-    COMMENTS,
     ENQUIRIES,
-    OFFICERS,
     PREFIX,
-    REJECT_REASONS,
     RESOLUTIONS,
     SUGGESTIONS,
     TEXTS,
     person,
     phone,
 )
-from layers.district import District
+from feeds.sim.world import Building, Sensor, World, world_of
 
-# The public API; ANSWERS, RESOLUTIONS and crowd_level (defined in sim.text and
-# sim_rhythm) stay importable from here for existing importers.
+# The public API; the names defined in sim.world, sim.clock, sim.plans, sim.text and
+# sim.rhythm stay importable from here for existing importers.
 __all__ = [
     "ANSWERS",
     "RESOLUTIONS",
@@ -75,84 +69,6 @@ __all__ = [
 ]
 
 Draft = dict[str, Any]  # a Report's fields without id and ts
-
-
-@dataclass(frozen=True)
-class Building:
-    code: str
-    micro_grid: str
-    lon: float
-    lat: float
-    name: str
-
-
-@dataclass(frozen=True)
-class Sensor:
-    id: str
-    kind: str
-    lon: float
-    lat: float
-    zone: str | None
-    unit: str
-
-
-@dataclass(frozen=True)
-class World:
-    """The district's parts the simulator needs, as plain values."""
-
-    buildings: tuple[Building, ...]
-    sensors: tuple[Sensor, ...]
-    units: tuple[Unit, ...]
-    unit_names: dict[str, str]
-
-
-def _text_or_none(v: Any) -> str | None:
-    return v if isinstance(v, str) else None
-
-
-def world_of(district: District) -> World:
-    b, s, u = district.buildings, district.sensors, district.units
-    return World(
-        buildings=tuple(
-            Building(str(c), str(m), float(x), float(y), str(n))
-            for c, m, x, y, n in zip(b.code, b.micro_grid, b.lon, b.lat, b.name, strict=True)
-        ),
-        sensors=tuple(
-            Sensor(str(i), str(k), float(x), float(y), _text_or_none(z), str(un))
-            for i, k, x, y, z, un in zip(s.id, s.kind, s.lon, s.lat, s.zone, s.unit, strict=True)
-        ),
-        units=tuple(
-            Unit(str(i), str(k), _text_or_none(st))
-            for i, k, st in zip(u.id, u.kind, u.street, strict=True)
-        ),
-        unit_names={str(i): str(n) for i, n in zip(u.id, u.name, strict=True)},
-    )
-
-
-@dataclass(frozen=True)
-class SimClock:
-    real_start: float  # epoch seconds
-    sim_start: float  # seconds since midnight of the first simulated day
-    speed: float
-
-    def sim(self, real: float) -> float:
-        return self.sim_start + (real - self.real_start) * self.speed
-
-    def real(self, sim: float) -> float:
-        return self.real_start + (sim - self.sim_start) / self.speed
-
-
-def parse_time_of_day(text: str) -> float:
-    """'18:30' or '18:30:15' -> seconds since midnight."""
-    parts = [int(p) for p in text.split(":")]
-    if not 2 <= len(parts) <= 3 or min(parts) < 0 or parts[0] >= 24 or max(parts[1:]) >= 60:
-        raise ValueError(f"time of day {text!r}: expected HH:MM or HH:MM:SS")
-    return float(parts[0] * 3600 + parts[1] * 60 + (parts[2] if len(parts) == 3 else 0))
-
-
-def clock_label(sim: float) -> str:
-    minutes = int(sim // 60) % (24 * 60)
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 @dataclass(frozen=True)
@@ -279,48 +195,3 @@ class Day:
                 return round(float(rng.uniform(48.0, 55.5)), 2)
             case _:
                 return 0.0
-
-
-# --- responders' plans ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Plan:
-    """How one incident will be handled; delays in real seconds unless named sim."""
-
-    officer: str
-    accept_s: float  # after the report
-    dispatch_s: float  # after it was seen accepted
-    arrive_s: float  # after it was seen dispatched
-    answer_s: float  # enquiries and suggestions: answered by phone once dispatched
-    work_sim_s: float  # on site until resolved, simulated seconds
-    close_s: float  # after resolved
-    rate_s: float  # after closed
-    rating: int | None
-    reject: str | None
-    escalate: bool
-    comment: str | None
-
-
-def plan_for(seed: int, incident: str, src: str, priority: str, kind: str | None) -> Plan:
-    """Pure: the same seed and incident always give the same plan."""
-    rng = np.random.default_rng([seed, 9, zlib.crc32(incident.encode())])
-    u = rng.random(4)
-    urgent = priority == "urgent"
-    rating = int(rng.choice(5, p=RATING_P)) + 1
-    reason = REJECT_REASONS[int(rng.integers(len(REJECT_REASONS)))]
-    comment = COMMENTS[int(rng.integers(len(COMMENTS)))]
-    return Plan(
-        officer=OFFICERS[int(rng.integers(len(OFFICERS)))],
-        accept_s=float(rng.lognormal(math.log(30), 0.59)),  # median 30 s, 12% over a minute
-        dispatch_s=float(rng.lognormal(math.log(70), 0.6)),
-        arrive_s=float(rng.lognormal(math.log(100 if urgent else 150), 0.5)),
-        answer_s=float(rng.uniform(60, 240)),
-        work_sim_s=float(rng.uniform(20, 90)) * 60,
-        close_s=float(rng.uniform(5, 30)),
-        rate_s=float(rng.uniform(10, 60)),
-        rating=rating if src in ("qr", "hotline") and u[0] < 0.7 else None,
-        reject=reason if kind == "enquiry" and u[1] < 0.1 else None,
-        escalate=bool(urgent and u[2] < 0.3),
-        comment=comment if u[3] < 0.15 else None,
-    )

@@ -1,7 +1,7 @@
 """Duty officers and units of the simulated district, acting on the open incidents.
 
 ``Responders`` poll the open-incident summaries and XADD actions after each incident's
-plan (``feeds.sim.day.plan_for``): accept or reject, dispatch by the router, arrive,
+plan (``feeds.sim.plans.plan_for``): accept or reject, dispatch by the router, arrive,
 comment, escalate to joint handling, resolve or answer, then close and rate later. Their
 delays run in real seconds, however fast the simulated day goes.
 """
@@ -24,8 +24,10 @@ from feeds.producer import send
 from feeds.routing import Router, street_of
 from feeds.schemas import Action, ActionKind
 from feeds.settings import Settings
-from feeds.sim.day import ANSWERS, RESOLUTIONS, Plan, World, plan_for
 from feeds.sim.events import action_id, ms, remember
+from feeds.sim.plans import Plan, plan_for
+from feeds.sim.text import ANSWERS, RESOLUTIONS
+from feeds.sim.world import World
 
 POLL_S = 1.0  # responders read the open incidents this often
 # Units called in when an urgent incident goes to joint handling (联动处置).

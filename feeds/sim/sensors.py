@@ -13,8 +13,10 @@ import itertools
 import numpy as np
 
 from feeds.schemas import SensorReading
-from feeds.sim.day import Day, Episode, SimClock, World
+from feeds.sim.clock import SimClock
+from feeds.sim.day import Day, Episode
 from feeds.sim.events import CATCHUP_S, ms
+from feeds.sim.world import World
 
 # The worker keeps a batch's latest reading per sensor: a heartbeat 0 just after a
 # muck-truck violation would hide it.

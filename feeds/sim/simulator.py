@@ -5,7 +5,7 @@ codes, patrols, the hotline), grid workers' check-ins (``feeds.sim.patrols``) an
 sensor readings (``feeds.sim.sensors``), and, unless turned off, runs ``Responders``
 (``feeds.sim.responders``): duty officers and units who poll the open incidents and
 XADD actions after lifelike delays. Simulated time sets only the day's rhythm;
-timestamps and responders' delays are real (see feeds/sim/day.py), so the wall's
+timestamps and responders' delays are real (see feeds/sim/clock.py), so the wall's
 1/3/5-minute colours mean what they say.
 """
 
@@ -27,11 +27,13 @@ import redis
 from feeds.producer import send
 from feeds.schemas import Patrol, Report, SensorReading
 from feeds.settings import Settings
-from feeds.sim.day import Day, Draft, SimClock, clock_label, parse_time_of_day, world_of
+from feeds.sim.clock import SimClock, clock_label, parse_time_of_day
+from feeds.sim.day import Day, Draft
 from feeds.sim.events import CATCHUP_S, action_id, ms, remember, simulated
 from feeds.sim.patrols import CheckIn, Patrols
 from feeds.sim.responders import Responders
 from feeds.sim.sensors import Sensors
+from feeds.sim.world import world_of
 from layers.district import District
 
 # Importers of this module also take the responders and the event ids from here.

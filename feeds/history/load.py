@@ -22,7 +22,9 @@ from sqlalchemy import Connection, Engine, select
 
 from feeds import numbering
 from feeds.history import bulk
-from feeds.history.day import DayMaker, Places, crowd_minutes, days_before
+from feeds.history.crowds import crowd_minutes
+from feeds.history.day import DayMaker, days_before
+from feeds.history.places import Places
 from feeds.history.rollups import Pending
 from feeds.patrols import rows_of
 from feeds.reference import Reference

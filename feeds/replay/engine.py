@@ -4,79 +4,27 @@
 t with their trail, the last minutes of readings, today's crowd peak). ``advance``
 steps a cursor forward reading only what happened in between: the reports and trail
 entries of (t1, t2] and the readings of the new minutes. ``snapshot`` and ``delta``
-give what ``Live.snapshot`` and ``Live.delta`` give for the live wall.
+give what ``Live.snapshot`` and ``Live.delta`` give for the live wall (``feeds.replay.frames``).
+What the cursor holds is in ``feeds.replay.cursor``; its names stay importable from here.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 
 from feeds.clock import day_start, minute_of
 from feeds.constants import ROLLING_WINDOW_MIN
-from feeds.figures import compliance
 from feeds.pipeline import ACTIVE, Incident
-from feeds.replay import moment, readings, reads
-from feeds.store import load_rows
-from feeds.tables import crowd_zones, sensors
+from feeds.replay import frames, moment, readings, reads
+from feeds.replay.cursor import Changes, Cursor, Fixed
+
+__all__ = ["MAX_STEP_MS", "Changes", "Cursor", "Fixed", "Replay"]
 
 Row = dict[str, Any]
 MAX_STEP_MS = 3_600_000  # a step longer than this is a seek
-
-
-@dataclass(frozen=True)
-class Fixed:
-    """The district's sensors and crowd zones (reference data, read once)."""
-
-    kinds: dict[str, str]  # sensor -> kind
-    where: dict[str, tuple[float, float]]  # crowd counter -> (lon, lat)
-    zone_of: dict[str, str | None]  # crowd counter -> its zone
-    zones: tuple[str, ...]
-    meta: dict[str, list[Any]]  # sensor -> [kind, lon, lat], as Live.sensor_meta
-
-    @classmethod
-    def load(cls, conn: Connection) -> Fixed:
-        rows = load_rows(conn, sensors)
-        return cls(
-            kinds={s["id"]: s["kind"] for s in rows},
-            where={s["id"]: (s["lon"], s["lat"]) for s in rows if s["kind"] == "crowd"},
-            zone_of={s["id"]: s["zone"] for s in rows if s["kind"] == "crowd"},
-            zones=tuple(sorted(z["code"] for z in load_rows(conn, crowd_zones))),
-            meta={s["id"]: [s["kind"], s["lon"], s["lat"]] for s in rows},
-        )
-
-
-@dataclass
-class Changes:
-    grids: set[str] = field(default_factory=set)
-    upserts: set[str] = field(default_factory=set)
-    removed: set[str] = field(default_factory=set)
-
-
-@dataclass
-class Cursor:
-    """Everything known at moment ``t``; ``advance`` moves it forward."""
-
-    t: int
-    day_start: int
-    minutes: dict[int, Counter[str]]  # minute -> micro-grid -> reports, the rolling hour
-    hour: Counter[str]
-    day: Counter[str]
-    day_rows: dict[str, Row]  # today's incidents, for the headline and compliance
-    open: dict[str, tuple[Row, Incident]]
-    summaries: dict[str, dict[str, Any]]  # open incident -> its wall summary at t
-    ratings: list[int]
-    latest: dict[str, tuple[int, Mapping[str, Any]]]  # reading key -> its latest minute row
-    peak: dict[str, Any] | None
-    seq: int = 0
-    sent: dict[str, Any] = field(default_factory=dict)  # zones, sensors, board last sent
-    compliance: tuple[int, dict[str, Any]] | None = None  # (minute, today's compliance then)
-    # (minute, zones, sensors then): readings change only with the minute, a frame is 5 s at 60x
-    readings: tuple[int, dict[str, int], dict[str, str]] | None = None
 
 
 class Replay:
@@ -207,92 +155,14 @@ class Replay:
 
     # --- frames in the live wall's shape -------------------------------------------
 
-    def _parts(self, cur: Cursor) -> dict[str, Any]:
-        m = minute_of(cur.t)
-        if cur.readings is None or cur.readings[0] != m:
-            zones = readings.zones(cur.latest, self.fixed.zones, m)
-            cur.readings = (m, zones, readings.sensor_status(self.fixed.kinds, cur.latest, m))
-        _, zones, status = cur.readings
-        n = len(cur.ratings)
-        items = cur.summaries.values()
-        return {
-            "zones": zones,
-            "sensors": status,
-            "board": moment.board(items, cur.t),
-            "headline": {
-                "reports": len(cur.day_rows),
-                "open": len(cur.summaries),
-                "late": moment.late(items, cur.t),
-                "peak": cur.peak,
-                "sensors_online": sum(1 for v in status.values() if v != "offline"),
-                "sensors_total": len(status),
-                "satisfaction": sum(cur.ratings) / n if n else None,
-                "ratings": n,
-            },
-            "compliance": self._compliance(cur, m),
-        }
-
-    def _compliance(self, cur: Cursor, minute: int) -> dict[str, Any]:
-        """Today's compliance as of the start of the minute: computed once a minute (it
-        reads every report of the day), the same whether the cursor sought or stepped."""
-        if cur.compliance is None or cur.compliance[0] != minute:
-            at = minute * 60_000
-            rows = [moment.masked(r, at) for r in cur.day_rows.values() if r["reported_at"] <= at]
-            cur.compliance = (minute, compliance(rows, at))
-        return cur.compliance[1]
-
     def grid_values(self, cur: Cursor, grids: set[str] | None = None) -> dict[str, list[int]]:
-        keys = sorted(grids if grids is not None else (cur.hour.keys() | cur.day.keys()))
-        return {g: [cur.hour.get(g, 0), cur.day.get(g, 0)] for g in keys}
+        return frames.grid_values(cur, grids)
 
     def snapshot(self, cur: Cursor) -> dict[str, Any]:
-        parts = self._parts(cur)
-        cur.seq += 1
-        cur.sent = {k: parts[k] for k in ("zones", "sensors", "board")}
-        return {
-            "t": cur.t,
-            "seq": cur.seq,
-            "grids": self.grid_values(cur),
-            "zones": parts["zones"],
-            "incidents": dict(cur.summaries),
-            "sensors": parts["sensors"],
-            "sensor_meta": self.fixed.meta,
-            "board": parts["board"],
-            "headline": parts["headline"],
-            "compliance": parts["compliance"],
-            "last_event": cur.t,
-        }
+        return frames.snapshot(self.fixed, cur)
 
     def delta(self, cur: Cursor, ch: Changes) -> dict[str, Any]:
-        parts = self._parts(cur)
-        cur.seq += 1
-        out: dict[str, Any] = {"t": cur.t, "last_event": cur.t, "seq": cur.seq}
-        if ch.grids:
-            out["grids"] = self.grid_values(cur, ch.grids)
-        sent = cur.sent
-        # the minute's readings are the same objects frame after frame: compared only when new
-        old_zones = sent.get("zones", {})
-        if parts["zones"] is not old_zones:
-            zones = {z: v for z, v in parts["zones"].items() if old_zones.get(z) != v} | {
-                z: 0 for z in old_zones if z not in parts["zones"]
-            }
-            if zones:
-                out["zones"] = zones
-        if ch.upserts:
-            out["upsert"] = [cur.summaries[i] for i in sorted(ch.upserts)]
-        if ch.removed:
-            out["remove"] = sorted(ch.removed)
-        old_sensors = sent.get("sensors", {})
-        if parts["sensors"] is not old_sensors:
-            changed = {s: v for s, v in parts["sensors"].items() if old_sensors.get(s) != v}
-            if changed:
-                out["sensors"] = changed
-        if parts["board"] != sent.get("board"):
-            out["board"] = parts["board"]
-        out["headline"] = parts["headline"]
-        out["compliance"] = parts["compliance"]
-        cur.sent = {k: parts[k] for k in ("zones", "sensors", "board")}
-        return out
+        return frames.delta(self.fixed, cur, ch)
 
     # --- the heat image's points ------------------------------------------------------
 

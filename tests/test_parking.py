@@ -224,7 +224,8 @@ def test_the_fold_holds_the_write_lock_before_it_reads(
     from sqlalchemy import select, text
     from sqlalchemy.exc import OperationalError
 
-    from feeds.ingest.actions import Fold, serialise
+    from feeds.ingest.fold import Fold
+    from feeds.ingest.writelock import serialise
     from feeds.tables import incidents
 
     rep = report(priority="urgent")

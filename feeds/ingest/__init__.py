@@ -8,11 +8,12 @@ twice.
 Modules: ``worker`` (the loop and set-up), ``batch`` (a round's entries applied, a
 failing batch split), ``duties`` (heartbeat, leases, claims, reconcile and the rest
 between rounds), ``entries`` (decoding, poison entries, dead letters, acknowledging),
-``reports`` and ``readings`` and ``actions`` (applying each stream), ``parking``
-(actions waiting for what they depend on), ``recovery`` (claiming a dead consumer's
-entries, the overdue sweep, rebuilding live state from SQL), ``ownership`` (shard
-leases), ``alarms`` (alarm state from SQL after Redis lost its data), ``trims``
-(entries lost to MAXLEN).
+``reports`` and ``readings`` and ``actions`` (applying each stream), ``fold`` (a
+transaction's actions applied to their incidents), ``parking`` (actions waiting for what
+they depend on), ``writelock`` (what a writer takes before it reads), ``recovery``
+(claiming a dead consumer's entries, the overdue sweep, rebuilding live state from SQL),
+``ownership`` (shard leases), ``alarms`` (alarm state from SQL after Redis lost its
+data), ``trims`` (entries lost to MAXLEN).
 """
 
 from __future__ import annotations

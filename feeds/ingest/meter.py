@@ -37,7 +37,7 @@ REASON_PREFIXES: Final = (
 
 
 def reason_class(reason: str) -> str:
-    if ": waited " in reason:  # parked, and what it needed never came (ingest/actions.py)
+    if ": waited " in reason:  # parked, and what it needed never came (ingest/fold.py)
         return "waited"
     for prefix, name in REASON_PREFIXES:
         if reason.startswith(prefix):

@@ -12,7 +12,7 @@ from feeds.clock import day_start, minute_of
 from feeds.connections import is_cluster
 from feeds.figures import compliance
 from feeds.ingest import trims
-from feeds.ingest.actions import serialise
+from feeds.ingest.writelock import serialise
 from feeds.store import incident_of
 from feeds.tables import incident_events
 

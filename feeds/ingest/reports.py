@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 from feeds import constants as K
 from feeds import numbering, records, store
 from feeds.ingest import parking
-from feeds.ingest.actions import retry_parked, serialise
+from feeds.ingest.actions import retry_parked
 from feeds.ingest.entries import Dead, Entry, decode, finish, record_dead
+from feeds.ingest.writelock import serialise
 from feeds.reference import Place
 from feeds.schemas import Report, decode_report
 from feeds.stats import rollup

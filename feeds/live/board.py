@@ -17,17 +17,19 @@ from feeds.sla import amber_from
 BOARD_STAGES = ("accept", "dispatch", "arrive")
 
 
-def summary(row: Row) -> dict[str, Any]:
+def summary(row: Row, state: str | None = None) -> dict[str, Any]:
     """What the wall draws of an open incident, and nothing more: it goes to unattended screens.
 
     No text, contact, reporter, unit or source: a kiosk shows a marker and its countdown;
     people who may read more open the incident page, which reads SQL behind its own check.
+    `state`: the incident's state when the row's is not it (a replayed moment).
     """
-    stage = PENDING.get(row["state"])
+    state = row["state"] if state is None else state
+    stage = PENDING.get(state)
     due = row[DUE_COLUMN[stage]] if stage else None
     return {
         "id": row["id"],
-        "state": row["state"],
+        "state": state,
         "stage": stage,
         "cat": row["category"],
         # priority, kind and time: the board puts urgent items first and marks them; a kiosk

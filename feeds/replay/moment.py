@@ -7,11 +7,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from feeds import constants as K
-from feeds.figures import DUE_COLUMN
-from feeds.live import BOARD_STAGES
-from feeds.pipeline import ALLOWED, PENDING, IllegalTransition, Incident, apply
+from feeds.live import BOARD_STAGES, summary
+from feeds.pipeline import ALLOWED, IllegalTransition, Incident, apply
 from feeds.schemas import Action, InvalidEntry
-from feeds.sla import amber_from
 
 Row = Mapping[str, Any]
 # trail kinds that change an incident's state (the others are records: report, overdue,
@@ -172,22 +170,7 @@ def row_at(row: Row, inc: Incident) -> dict[str, Any]:
 def summary_at(row: Row, inc: Incident) -> dict[str, Any]:
     """The wall's summary of the incident as it stood: ``feeds.live.summary`` of its row at
     the moment (a test holds them equal), without copying the row first."""
-    stage = PENDING.get(inc.state)
-    due = row[DUE_COLUMN[stage]] if stage else None
-    return {
-        "id": row["id"],
-        "state": inc.state,
-        "stage": stage,
-        "cat": row["category"],
-        "pri": row["priority"],
-        "kind": row["kind"],
-        "at": row["reported_at"],
-        "lon": row["lon"],
-        "lat": row["lat"],
-        "grid": row["micro_grid"],
-        "due": due,
-        "amber": amber_from(row["reported_at"], due) if due else None,
-    }
+    return summary(row, inc.state)
 
 
 def board(items: Iterable[Mapping[str, Any]], t: int) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 The residents' form as it was before the fix: photos decoded whole on the event loop
 (the check) and re-encoded at full size in the default thread pool, no bound on either;
-plus a /healthz. bench/faults_web.py sends it the same parallel uploads as the real one.
+plus a /healthz. bench/faults_web/parallel.py sends it the same parallel uploads as the real one.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The web fault suite, short: every case of bench/faults_web.py refused or served as it
+"""The web fault suite, short: every case of bench/faults_web/ refused or served as it
 should, with the wall's WebSocket delivering deltas through every phase."""
 
 from __future__ import annotations

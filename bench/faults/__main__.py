@@ -152,7 +152,7 @@ def main() -> int:
     code = 0 if all(r.ok for r in rows) else 1
     if not args.no_web and not args.case:
         if importlib.util.find_spec("bench.faults_web") is None:
-            print("\nweb fault suite: bench/faults_web.py is not there yet")
+            print("\nweb fault suite: bench/faults_web/ is not there yet")
         else:
             web = [sys.executable, "-m", "bench.faults_web", *(["--short"] if args.short else [])]
             code |= subprocess.call(web)

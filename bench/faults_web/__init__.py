@@ -11,7 +11,9 @@ should. Bounded: about two minutes (``--short``: well under one).
 
 # The suite's parts: system.py (the store, the live system, a web process of its own),
 # wall.py (the kiosk screen counting deltas), parallel.py (parallel uploads beside the
-# naive server), suite.py (run and table); the cases are bench/faults_web_cases.py.
+# naive server), suite.py (run and table). The cases: site.py (the site, its clients,
+# signing in), sessions.py (cookies, the throttled sign-in), access.py (origins, roles,
+# callbacks), forms.py (uploads, the rate limit, ratings).
 
 from bench.faults_web.parallel import naive_uploads, parallel_uploads
 from bench.faults_web.suite import run, table

@@ -13,8 +13,9 @@ from collections.abc import Callable
 
 import httpx2 as httpx
 
+from bench.faults_web.forms import post_report
+from bench.faults_web.site import Row, row
 from bench.faults_web.system import healthy, wait_for
-from bench.faults_web_cases import Row, post_report, row
 from tests.system import free_port
 from tests.uploads import rss_of
 

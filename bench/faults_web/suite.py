@@ -12,24 +12,13 @@ import dash
 import redis
 from sqlalchemy import Engine
 
+from bench.faults_web.access import callbacks, cross_origin, endpoints
+from bench.faults_web.forms import limits, ratings, uploads
 from bench.faults_web.parallel import naive_uploads, parallel_uploads
+from bench.faults_web.sessions import cookies, throttle
+from bench.faults_web.site import PASSWORD, ROLES, Row, row, sign_in
 from bench.faults_web.system import live_system, wait_for, web_process
 from bench.faults_web.wall import Wall
-from bench.faults_web_cases import (
-    PASSWORD,
-    ROLES,
-    Row,
-    callbacks,
-    cookies,
-    cross_origin,
-    endpoints,
-    limits,
-    ratings,
-    row,
-    sign_in,
-    throttle,
-    uploads,
-)
 from feeds import constants as K
 from feeds import producer, users
 from feeds.reference import Reference

@@ -18,7 +18,7 @@ import httpx2 as httpx
 import redis
 from sqlalchemy import Engine
 
-from bench.faults_web_cases import Site
+from bench.faults_web.site import Site
 from feeds.connections import redis_client, valkey_unless
 from feeds.reference import Reference
 from feeds.seed import ensure_reference

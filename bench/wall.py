@@ -19,162 +19,22 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from typing import Any
 
-import numpy as np
-
-from bench.ingest import OUT, readings, redis_server, reports
-from feeds import constants as K
+from bench.ingest import OUT, redis_server
+from bench.wall_load import Load, wait_http
+from bench.wall_page import PROBE_WATCH, RECOLOUR_NAIVE, RECOLOUR_WALL, measure, send_probes
 from feeds import store, users
 from feeds.connections import redis_client
-from feeds.schemas import Report, encode
 from feeds.seed import reference_rows
 from feeds.settings import Settings
 from layers.district import build_district
 from tests.system import CHROMIUM, CHROMIUM_ARGS, free_port
 
-# Records when each probe first shows in the DOM: the frame after its element appears.
-PROBE_WATCH = """
-window.__seen = {};
-const mark = (id) => { if (id && id.startsWith('probe-') && !(id in window.__seen)) {
-  window.__seen[id] = 0; requestAnimationFrame(() => { window.__seen[id] = Date.now(); }); } };
-const ids = (el) => el && el.id === 'ids' && (el.textContent || '').split(' ').forEach(mark);
-new MutationObserver((muts) => { for (const m of muts) {
-  if (m.type === 'attributes') mark(m.target.getAttribute('data-id'));
-  else if (m.type === 'characterData') ids(m.target.parentElement);
-  else ids(m.target);
-} }).observe(document, {subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['data-id']});
-"""
-RECOLOUR_WALL = """async () => {
-  const t0 = performance.now(); wf.wall.recolourAll();
-  await new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
-  return performance.now() - t0; }"""
-RECOLOUR_NAIVE = """async () => {
-  const gd = document.querySelector('.js-plotly-plot'); const n = gd.data[0].z.length;
-  const z = Array.from({length: n}, () => Math.floor(Math.random() * 10));
-  const t0 = performance.now();
-  try { await Plotly.restyle(gd, {z: [z]}, [0]); } catch (e) { return null; }  // collided with its own 1 s update
-  await new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
-  return performance.now() - t0; }"""
-
-
-def wait_http(url: str, timeout: float = 60) -> None:
-    import urllib.request
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up")
-
-
-class Load(threading.Thread):
-    """A bounded background load on loopback: `rate` events a second until stopped."""
-
-    def __init__(
-        self, url: str, settings: Settings, rate: int, district: Any, limit_s: float
-    ) -> None:
-        super().__init__(daemon=True)
-        self.r = redis_client(url)
-        self.s = settings
-        self.rate = rate
-        self.limit_s = limit_s
-        self.stop = threading.Event()
-        n = int(rate * limit_s) + rate
-        self.readings = readings(district, int(n * 0.95), seed=11)
-        self.reports = reports(district, int(n * 0.05) + 1, seed=12)
-        self.sent = 0
-
-    def run(self) -> None:
-        start = time.monotonic()
-        tick = 0.1
-        per_tick = max(1, int(self.rate * tick))
-        ri = si = 0
-        while not self.stop.is_set() and time.monotonic() - start < self.limit_s:
-            pipe = self.r.pipeline(transaction=False)
-            for k in range(per_tick):
-                if (self.sent + k) % 20 == 0 and ri < len(self.reports):
-                    fields = dict(
-                        self.reports[ri],
-                        id=f"load-r-{ri}-{int(start)}",
-                        ts=str(int(time.time() * 1000)),
-                    )
-                    pipe.xadd(self.s.key(K.STREAM_REPORTS), fields)
-                    ri += 1
-                elif si < len(self.readings):
-                    fields = dict(
-                        self.readings[si],
-                        id=f"load-s-{si}-{int(start)}",
-                        ts=str(int(time.time() * 1000)),
-                    )
-                    pipe.xadd(self.s.key(K.STREAM_SENSORS), fields)
-                    si += 1
-            pipe.execute()
-            self.sent += per_tick
-            next_at = start + (self.sent / self.rate)
-            time.sleep(max(0.0, next_at - time.monotonic()))
-
-
-def send_probes(
-    page: Any, r: Any, settings: Settings, probes: list[tuple[str, dict[str, str]]], tag: str
-) -> tuple[list[float], int]:
-    """XADD each probe report and wait until the page has drawn it: the milliseconds from
-    XADD to screen of those shown, and the entries the worker had not read at the end."""
-    sent: dict[str, float] = {}
-    for pid, fields in probes:
-        sent[pid] = time.time() * 1000
-        r.xadd(settings.key(K.STREAM_REPORTS), fields)
-        try:
-            page.wait_for_function(f"window.__seen['{pid}'] > 0", timeout=20_000)
-        except Exception:  # a busy machine: counted as missed, the run goes on
-            print(f"{tag}: probe {pid} not shown within 20 s", file=sys.stderr)
-        time.sleep(0.5)  # space the probes out; this is pacing, not synchronisation
-    seen = page.evaluate("window.__seen")
-    lat = [seen[p] - t for p, t in sent.items() if seen.get(p)]
-    # where a late probe waited: entries not yet read by the worker when the probes ended
-    lag = sum(
-        g.get("lag") or 0
-        for stream in (K.STREAM_REPORTS, K.STREAM_SENSORS)
-        for g in r.xinfo_groups(settings.key(stream))
-    )
-    return lat, lag
-
-
-def measure(
-    page: Any, r: Any, settings: Settings, district: Any, probes: int, tag: str
-) -> dict[str, Any]:
-    buildings = district.buildings.sample(probes, random_state=3)
-    reports = [
-        (
-            f"probe-{tag}-{i}",
-            encode(
-                Report(
-                    id=f"probe-{tag}-{i}",
-                    source="qr",
-                    kind="complaint",
-                    category="environment",
-                    ts=int(time.time() * 1000),
-                    address=b.code,
-                    text="probe",
-                )
-            ),
-        )
-        for i, b in enumerate(buildings.itertuples())
-    ]
-    lat, lag = send_probes(page, r, settings, reports, tag)
-    return {
-        "probes": len(lat),
-        "missed": probes - len(lat),
-        "p50_ms": round(float(np.percentile(lat, 50)), 1) if lat else None,
-        "p95_ms": round(float(np.percentile(lat, 95)), 1) if lat else None,
-        "max_ms": round(max(lat), 1) if lat else None,
-        "ingest_lag_at_end": lag,
-    }
+# The names bench.geo_wall and others import from here (the load and the page's side
+# live in bench/wall_load.py and bench/wall_page.py).
+__all__ = ["PROBE_WATCH", "Load", "main", "measure", "run", "send_probes", "wait_http"]
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:

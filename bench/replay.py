@@ -19,12 +19,10 @@ Prints a table; writes bench/out/replay.json.
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import random
 import statistics
 import sys
-import threading
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -33,24 +31,19 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, func, select
 
-from bench.ingest import OUT, redis_server
+from bench.ingest import OUT
+from bench.replay_browser import browser_frames
+from bench.replay_costs import json_costs, pct, seek_bench, step_bench
 from bench.replay_naive import naive_snapshot
-from feeds import store, users
+from feeds import store
 from feeds.clock import now_ms
-from feeds.replay import wire
 from feeds.replay.engine import Fixed, Replay
 from feeds.replay.period import local
 from feeds.seed import ensure_reference
 from feeds.settings import Settings
 from feeds.tables import incident_events, incidents, reading_minutes
-from tests.system import CHROMIUM, CHROMIUM_ARGS, free_port
 
 COMPARED = ("grids", "incidents", "board", "headline", "zones", "sensors", "compliance")
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))]
 
 
 def ensure_history(settings: Settings, engine: Engine, days: int, scale: float) -> None:
@@ -77,55 +70,6 @@ def sizes(engine: Engine) -> dict[str, int]:
         }
 
 
-def seek_bench(replay: Replay, moments: list[int]) -> tuple[list[float], list[dict[str, Any]]]:
-    times, snaps = [], []
-    for t in moments:
-        t0 = time.perf_counter()
-        snap = replay.snapshot(replay.seek(t))
-        wire.encode(snap)  # as the web process sends it
-        times.append((time.perf_counter() - t0) * 1000)
-        snaps.append(snap)
-    return times, snaps
-
-
-def json_costs(snaps: list[dict[str, Any]]) -> dict[str, float]:
-    """The snapshots' encoding alone, median ms: as sent (msgspec) beside json.dumps."""
-
-    def median_ms(encode: Any) -> float:
-        got = []
-        for snap in snaps:
-            t0 = time.perf_counter()
-            encode(snap)
-            got.append((time.perf_counter() - t0) * 1000)
-        return round(statistics.median(got), 1)
-
-    return {
-        "msgspec": median_ms(wire.encode),
-        "json.dumps": median_ms(lambda s: json.dumps(s, ensure_ascii=False)),
-    }
-
-
-def step_bench(replay: Replay, start: int, seconds: float, speed: int, fps: int) -> list[float]:
-    """In-process cost of one frame (advance + delta + JSON) at a speed and frame rate."""
-    cur = replay.seek(start)
-    replay.snapshot(cur)
-    step = int(1000 * speed / fps)
-    out = []
-    t = start
-    for _ in range(int(seconds * fps)):
-        t += step
-        t0 = time.perf_counter()
-        ch = replay.advance(cur, t)
-        if ch is None:
-            cur = replay.seek(t)
-            body = replay.snapshot(cur)
-        else:
-            body = replay.delta(cur, ch)
-        wire.encode(body)
-        out.append((time.perf_counter() - t0) * 1000)
-    return out
-
-
 def fireworks_evening(first: int, last: int, tz: str) -> int:
     """19:30 local on the latest fireworks night in the history (else the latest evening)."""
     from feeds.history.day import fireworks_night
@@ -138,71 +82,6 @@ def fireworks_evening(first: int, last: int, tz: str) -> int:
         probe -= timedelta(days=1)
     day = probe if probe > lo else d
     return int(datetime(day.year, day.month, day.day, 19, 30, tzinfo=zone).timestamp() * 1000)
-
-
-def browser_frames(
-    settings: Settings, engine: Engine, start: int, seconds: float, speed: int
-) -> dict[str, Any]:
-    import uvicorn
-    from playwright.sync_api import sync_playwright
-
-    from dashboard.app import create_server
-
-    with redis_server() as url:
-        port = free_port()
-        s = settings.with_(redis_url=url, port=port, key_prefix="benchreplay:")
-        with engine.begin() as conn:
-            token = users.create_kiosk_token(conn, "bench replay", "bench")
-        app = create_server(s)
-        server = uvicorn.Server(
-            uvicorn.Config(
-                app, host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio"
-            )
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        while not server.started:
-            thread.join(0.05)
-        tz = settings.timezone
-        period = f"{local(start - 1_800_000, tz)[:16]},{local(start + 3 * 3_600_000, tz)[:16]}"
-        page_url = (
-            f"http://127.0.0.1:{port}/?kiosk={token}&replay={period}&speed={speed}"
-            f"&at={local(start, tz)}"
-        )
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
-                page.goto(page_url)
-                page.wait_for_function(
-                    "document.querySelectorAll('path.wf-cell[data-code]').length >= 3000"
-                    " && wf.live.state.received > 0",
-                    timeout=120_000,
-                )
-                time.sleep(3)  # past the first snapshot's drawing
-                # every message: when it was drawn (listeners run after wall.js's render)
-                page.evaluate(
-                    "window.__f = []; wf.live.on((s, m) => { if (m.type !== 'replay')"
-                    " window.__f.push([performance.now(), s.t]); });"
-                )
-                time.sleep(seconds)
-                frames = page.evaluate("window.__f")
-                timings = page.evaluate("wf.wall.timings.map(x => x.ms)")
-                browser.close()
-        finally:
-            server.should_exit = True
-            thread.join(15)
-    span_s = (frames[-1][0] - frames[0][0]) / 1000
-    gaps = [b[0] - a[0] for a, b in itertools.pairwise(frames)]
-    return {
-        "frames": len(frames),
-        "frames_per_s": round((len(frames) - 1) / span_s, 1),
-        "replayed_s_per_s": round((frames[-1][1] - frames[0][1]) / 1000 / span_s, 1),
-        "gap_p95_ms": round(pct(gaps, 95), 1),
-        "gap_max_ms": round(max(gaps), 1),
-        "recolour_ms_median": round(statistics.median(timings), 2) if timings else None,
-        "url": page_url.split("?", 1)[1].split("&", 1)[1],
-    }
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:

@@ -38,7 +38,9 @@ def test_zone_deltas_leave_the_legend_alone_and_keep_labels_centred(
     page = open_wall(browser, wall_url)
     page.wait_for_function(
         "document.querySelectorAll('.wf-zone-label').length === 8"
-        " && document.querySelector('path.wf-zone[data-zone=\"Z01\"]')?.dataset.people > 0",
+        " && document.querySelector('path.wf-zone[data-zone=\"Z01\"]')?.dataset.people > 0"
+        # each label named: the centres below are keyed by the zone name each label reads
+        " && Array.from(document.querySelectorAll('.wf-zone-label')).every(e => e.textContent.trim())",
         timeout=WAIT,
     )
     page.wait_for_function("document.getElementById('wf-legend').dataset.corner", timeout=WAIT)

@@ -7,6 +7,7 @@ import getpass
 import os
 import secrets
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from feeds.settings import Settings
@@ -59,6 +60,22 @@ def first_run_accounts(settings: Settings, engine: Engine) -> bool:
     return True
 
 
+def _on_store(
+    command: Callable[[Engine, Settings, argparse.Namespace], int],
+    settings: Settings,
+    args: argparse.Namespace,
+) -> int:
+    """Run an account command on the configured store, its schema made first."""
+    from feeds.store import create_schema, make_engine
+
+    engine = make_engine(settings)
+    try:
+        create_schema(engine)
+        return command(engine, settings, args)
+    finally:
+        engine.dispose()
+
+
 def _read_password(args: argparse.Namespace) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\n")
@@ -69,14 +86,7 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def cmd_user(settings: Settings, args: argparse.Namespace) -> int:
-    from feeds.store import create_schema, make_engine
-
-    engine = make_engine(settings)
-    try:
-        create_schema(engine)
-        return _cmd_user(engine, settings, args)
-    finally:
-        engine.dispose()
+    return _on_store(_cmd_user, settings, args)
 
 
 def _cmd_user(engine: Engine, settings: Settings, args: argparse.Namespace) -> int:
@@ -110,14 +120,7 @@ def _when(ms: int, settings: Settings) -> str:
 
 
 def cmd_kiosk(settings: Settings, args: argparse.Namespace) -> int:
-    from feeds.store import create_schema, make_engine
-
-    engine = make_engine(settings)
-    try:
-        create_schema(engine)
-        return _cmd_kiosk(engine, settings, args)
-    finally:
-        engine.dispose()
+    return _on_store(_cmd_kiosk, settings, args)
 
 
 def _cmd_kiosk(engine: Engine, settings: Settings, args: argparse.Namespace) -> int:
@@ -143,14 +146,7 @@ def _cmd_kiosk(engine: Engine, settings: Settings, args: argparse.Namespace) -> 
 
 
 def cmd_session(settings: Settings, args: argparse.Namespace) -> int:
-    from feeds.store import create_schema, make_engine
-
-    engine = make_engine(settings)
-    try:
-        create_schema(engine)
-        return _cmd_session(engine, settings, args)
-    finally:
-        engine.dispose()
+    return _on_store(_cmd_session, settings, args)
 
 
 def _cmd_session(engine: Engine, settings: Settings, args: argparse.Namespace) -> int:

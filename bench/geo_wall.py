@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -34,13 +33,11 @@ import numpy as np
 
 from bench.geo_import import make_cells
 from bench.ingest import OUT, redis_server
-from bench.wall import PROBE_WATCH, Load, send_probes, wait_http
+from bench.wall import PROBE_WATCH, Load, send_probes, wait_http, wall_store
 from feeds import constants as K
-from feeds import store, users
 from feeds.connections import redis_client
 from feeds.geography.grids import import_grids
 from feeds.schemas import Report, encode
-from feeds.seed import reference_rows
 from feeds.settings import Settings
 from layers.district import build_district
 from tests.system import CHROMIUM, CHROMIUM_ARGS, free_port
@@ -193,21 +190,7 @@ def main() -> int:
     micro = int((cells["level"] == "micro_grid").sum())
     results: dict[str, Any] = {"micro_grids": micro, "load_events_per_s": args.load}
     with redis_server() as redis_url, tempfile.TemporaryDirectory() as tmp:
-        env = {
-            **os.environ,
-            "REDIS_URL": redis_url,
-            "DATABASE_URL": f"sqlite:///{tmp}/geo.db",
-            "WATCHFLOOR_VAR": tmp,
-            "WATCHFLOOR_KEY_PREFIX": "benchgeowall:",
-            "WATCHFLOOR_LOG_LEVEL": "WARNING",
-            "WATCHFLOOR_REPORTS_AUTO": "0",  # no PDF printing in the web process meanwhile
-        }
-        settings = Settings.from_env(env)
-        engine = store.make_engine(settings)
-        store.create_schema(engine)
-        with engine.begin() as conn:
-            store.save_reference(conn, reference_rows(build_district()))
-            token = users.create_kiosk_token(conn, "bench wall", "bench")
+        env, _settings, engine, token = wall_store(redis_url, tmp, "geowall", build_district())
         path = Path(tmp) / "yuhang.gpkg"
         cells.to_file(path, driver="GPKG", engine="pyogrio")
         assert import_grids(engine, path).ok

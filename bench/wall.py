@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -23,18 +22,24 @@ import time
 from typing import Any
 
 from bench.ingest import OUT, redis_server
-from bench.wall_load import Load, wait_http
+from bench.wall_load import Load, wait_http, wall_store
 from bench.wall_page import PROBE_WATCH, RECOLOUR_NAIVE, RECOLOUR_WALL, measure, send_probes
-from feeds import store, users
 from feeds.connections import redis_client
-from feeds.seed import reference_rows
-from feeds.settings import Settings
 from layers.district import build_district
 from tests.system import CHROMIUM, CHROMIUM_ARGS, free_port
 
 # The names bench.geo_wall and others import from here (the load and the page's side
 # live in bench/wall_load.py and bench/wall_page.py).
-__all__ = ["PROBE_WATCH", "Load", "main", "measure", "run", "send_probes", "wait_http"]
+__all__ = [
+    "PROBE_WATCH",
+    "Load",
+    "main",
+    "measure",
+    "run",
+    "send_probes",
+    "wait_http",
+    "wall_store",
+]
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -43,21 +48,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     district = build_district()
     out: dict[str, Any] = {"load_events_per_s": args.load}
     with redis_server() as url, tempfile.TemporaryDirectory() as tmp:
-        env = {
-            **os.environ,
-            "REDIS_URL": url,
-            "DATABASE_URL": f"sqlite:///{tmp}/wall.db",
-            "WATCHFLOOR_VAR": tmp,
-            "WATCHFLOOR_KEY_PREFIX": "benchwall:",
-            "WATCHFLOOR_LOG_LEVEL": "WARNING",
-            "WATCHFLOOR_REPORTS_AUTO": "0",  # no PDF printing in the web process meanwhile
-        }
-        settings = Settings.from_env(env)
-        engine = store.make_engine(settings)
-        store.create_schema(engine)
-        with engine.begin() as conn:
-            store.save_reference(conn, reference_rows(district))
-            token = users.create_kiosk_token(conn, "bench wall", "bench")
+        env, settings, _engine, token = wall_store(url, tmp, "wall", district)
         wall_port, naive_port = free_port(), free_port()
         exe = [sys.executable, "-m"]
         procs = [

@@ -1,16 +1,47 @@
 """The wall benchmarks' background load on loopback (sensor readings and reports XADDed at
-a steady rate, bounded in time), and waiting for a server to answer over HTTP."""
+a steady rate, bounded in time), the store and environment their processes start from,
+and waiting for a server to answer over HTTP."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from typing import Any
 
+from sqlalchemy import Engine
+
 from bench.ingest import readings, reports
 from feeds import constants as K
+from feeds import store, users
 from feeds.connections import redis_client
+from feeds.seed import reference_rows
 from feeds.settings import Settings
+from layers.district import District
+
+
+def wall_store(
+    redis_url: str, tmp: str, name: str, district: District
+) -> tuple[dict[str, str], Settings, Engine, str]:
+    """The environment of a wall benchmark's processes (its Valkey, a SQLite store in tmp,
+    key prefix ``bench<name>:``) and that store made, with the district and a kiosk token:
+    (env, settings, engine, token)."""
+    env = {
+        **os.environ,
+        "REDIS_URL": redis_url,
+        "DATABASE_URL": f"sqlite:///{tmp}/{name}.db",
+        "WATCHFLOOR_VAR": tmp,
+        "WATCHFLOOR_KEY_PREFIX": f"bench{name}:",
+        "WATCHFLOOR_LOG_LEVEL": "WARNING",
+        "WATCHFLOOR_REPORTS_AUTO": "0",  # no PDF printing in the web process meanwhile
+    }
+    settings = Settings.from_env(env)
+    engine = store.make_engine(settings)
+    store.create_schema(engine)
+    with engine.begin() as conn:
+        store.save_reference(conn, reference_rows(district))
+        token = users.create_kiosk_token(conn, "bench wall", "bench")
+    return env, settings, engine, token
 
 
 def wait_http(url: str, timeout: float = 60) -> None:

@@ -24,6 +24,17 @@ HOUR_KEY = ("day", "hour", "grid")
 BY_KEY = ("month", "stage", "dim", "value", "bucket")
 OUTCOME_KEY = ("day", "street")
 OUTCOME_VAL = ("late", "closed", "r1", "r2", "r3", "r4", "r5")
+# the incident columns ``write.count_rows`` reads: the counts' and hours' keys and the place
+COUNT_COLUMNS = (
+    "reported_at",
+    "grid",
+    "street",
+    "community",
+    "category",
+    "source",
+    "kind",
+    "priority",
+)
 FACT_COLUMNS = (
     "id",
     "state",

@@ -14,6 +14,7 @@ from feeds.stats.rollup import patrols as patrol_rollup
 from feeds.stats.rollup.contrib import late_ms, outcome
 from feeds.stats.rollup.keys import (
     BY_KEY,
+    COUNT_COLUMNS,
     ENSURE_LOCK,
     FACT_COLUMNS,
     MONTH_KEY,
@@ -65,19 +66,7 @@ def rebuild(conn: Connection, tz: str) -> int:
     ):
         conn.execute(delete(table))
     read = patrol_rollup.fill(conn, tz)  # the patrol rollups (emptied by fill)
-    cols = [
-        incidents.c[n]
-        for n in (
-            "reported_at",
-            "grid",
-            "street",
-            "community",
-            "category",
-            "source",
-            "kind",
-            "priority",
-        )
-    ]
+    cols = [incidents.c[n] for n in COUNT_COLUMNS]
     all_rows = [dict(r._mapping) for r in conn.execute(select(*cols))]
     if not all_rows:
         return read

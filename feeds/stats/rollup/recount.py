@@ -17,6 +17,7 @@ from feeds.stats.period import utc_offset_ms
 from feeds.stats.rollup import patrols as patrol_rollup
 from feeds.stats.rollup.contrib import contributions
 from feeds.stats.rollup.keys import (
+    COUNT_COLUMNS,
     COUNT_KEY,
     FACT_COLUMNS,
     HOUR_KEY,
@@ -41,19 +42,7 @@ from feeds.tables import (
 
 def recount(conn: Connection, tz: str) -> dict[str, dict[Key, tuple[int, ...]]]:
     """Every rollup computed afresh from the incidents and their trail."""
-    count_cols = [
-        incidents.c[n]
-        for n in (
-            "reported_at",
-            "grid",
-            "street",
-            "community",
-            "category",
-            "source",
-            "kind",
-            "priority",
-        )
-    ]
+    count_cols = [incidents.c[n] for n in COUNT_COLUMNS]
     all_rows = [dict(r._mapping) for r in conn.execute(select(*count_cols))]
     offset = utc_offset_ms(tz, all_rows[0]["reported_at"]) if all_rows else 0
     counts, hours, _ = count_rows(all_rows, offset)

@@ -9,7 +9,6 @@ import redis
 
 from feeds import constants as K
 from feeds import lag
-from feeds.clock import now_ms
 from feeds.settings import Settings
 
 EMPTY: Final = "—"  # what an empty cell shows (never "None")
@@ -52,22 +51,10 @@ def stream_status(r: redis.Redis, settings: Settings) -> list[dict[str, Any]]:
     return out
 
 
-def heartbeats(r: redis.Redis, settings: Settings) -> dict[str, float]:
-    """consumer -> seconds since its heartbeat, of the workers whose heartbeat is there."""
-    prefix = settings.key(K.K_HEARTBEAT)
-    now = now_ms()
-    out = {}
-    for key in r.scan_iter(match=prefix + "*", count=100):
-        beat = r.get(key)
-        if beat:
-            out[key.removeprefix(prefix)] = (now - int(beat)) / 1000
-    return out
-
-
 def workers(r: redis.Redis, settings: Settings) -> list[dict[str, Any]]:
     """Each worker alive (or holding entries unacknowledged): heartbeat age, shards owned,
     their lag, and its pending entries."""
-    ages = heartbeats(r, settings)
+    ages = lag.heartbeats(r, settings)
     rows = lag.worker_lags(lag.stream_lags(r, settings), list(ages))
     return [
         {

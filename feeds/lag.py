@@ -18,6 +18,7 @@ import redis
 
 from feeds import constants as K
 from feeds import shards
+from feeds.clock import now_ms
 from feeds.settings import Settings
 
 
@@ -79,6 +80,18 @@ def stream_lags(r: redis.Redis, settings: Settings) -> list[StreamLag]:
                 },
             )
         )
+    return out
+
+
+def heartbeats(r: redis.Redis, settings: Settings) -> dict[str, float]:
+    """consumer -> seconds since its heartbeat, of the workers whose heartbeat is there."""
+    prefix = settings.key(K.K_HEARTBEAT)
+    now = now_ms()
+    out = {}
+    for key in r.scan_iter(match=prefix + "*", count=100):
+        beat = r.get(key)
+        if beat:
+            out[key.removeprefix(prefix)] = (now - int(beat)) / 1000
     return out
 
 

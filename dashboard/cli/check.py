@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 import unicodedata
 
 import redis
@@ -20,7 +19,7 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
     way, print the lag of every stream (per shard) and of every worker."""
     r = redis_client(require_redis_url(settings.redis_url))
     try:
-        ages = heartbeats(r, settings)
+        ages = lag.heartbeats(r, settings)
         rows = lag.stream_lags(r, settings)
     except redis.RedisError as exc:
         print(f"FAIL: Redis unreachable 无法连接 Redis: {exc}", file=sys.stderr)
@@ -42,18 +41,6 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
     for line in lag_lines(rows, lag.worker_lags(rows, list(ages)), ages, settings.shards):
         print(line)
     return 0 if fresh else 1
-
-
-def heartbeats(r: redis.Redis, settings: Settings) -> dict[str, float]:
-    """consumer -> seconds since its last heartbeat."""
-    prefix = settings.key(K.K_HEARTBEAT)
-    now = int(time.time() * 1000)
-    out = {}
-    for key in r.scan_iter(match=prefix + "*", count=100):
-        beat = r.get(key)
-        if beat:
-            out[key.removeprefix(prefix)] = (now - int(beat)) / 1000
-    return out
 
 
 def lag_lines(

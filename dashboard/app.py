@@ -21,7 +21,7 @@ from fastapi.responses import JSONResponse
 
 from dashboard import auth, crowd, freshness, geo, metrics, qrsheet, replay, resident
 from dashboard.figures import exports
-from dashboard.hub import Hub
+from dashboard.hub import Hub, until_closed
 from dashboard.reports import jobs
 from dashboard.reports import routes as report_routes
 from dashboard.services import Services
@@ -87,7 +87,7 @@ def create_server(settings: Settings | None = None) -> FastAPI:
     async def ws_live(ws: WebSocket) -> None:
         await ws.accept()
         queue = hub.subscribe()
-        closed = asyncio.get_running_loop().create_task(_until_closed(ws))
+        closed = asyncio.get_running_loop().create_task(until_closed(ws))
         try:
             try:
                 snap = await asyncio.to_thread(services.live.snapshot, now_ms())
@@ -149,12 +149,3 @@ def _first_request_setup(app: dash.Dash) -> None:
     """
     for setup in app.backend._before_request_funcs:
         setup()
-
-
-async def _until_closed(ws: WebSocket) -> None:
-    """Resolve when the browser goes away (we never expect messages from it)."""
-    try:
-        while True:
-            await ws.receive_text()
-    except (WebSocketDisconnect, RuntimeError):
-        return

@@ -13,11 +13,21 @@ import traceback
 from collections.abc import Callable, Sequence
 
 import redis.asyncio as aioredis
+from fastapi import WebSocket, WebSocketDisconnect
 
 log = logging.getLogger("watchfloor.hub")
 QUEUE_LIMIT = 256
 STOP_WAIT_S = 5.0  # a reader that does not end on cancel within this is left behind
 CLOSE_WAIT_S = 2.0
+
+
+async def until_closed(ws: WebSocket) -> None:
+    """Resolve when a screen's browser goes away (screens never send us messages)."""
+    try:
+        while True:
+            await ws.receive_text()
+    except (WebSocketDisconnect, RuntimeError):
+        return
 
 
 class Hub:

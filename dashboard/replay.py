@@ -18,6 +18,7 @@ from fastapi import FastAPI, HTTPException, Request, Response, WebSocket, WebSoc
 from fastapi.responses import JSONResponse
 
 from dashboard.geo import Geo
+from dashboard.hub import until_closed
 from dashboard.services import Services
 from feeds import constants as K
 from feeds.clock import now_ms
@@ -189,7 +190,7 @@ def install(server: FastAPI, services: Services, geo: Geo) -> ReplayService:
             await ws.close(code=4400, reason=str(exc)[:120])
             return
         driver = Driver(svc, sid, clock)
-        closed = asyncio.get_running_loop().create_task(_until_closed(ws))
+        closed = asyncio.get_running_loop().create_task(until_closed(ws))
         touched = time.monotonic()
         try:
             await ws.send_text(await asyncio.to_thread(driver.first))
@@ -214,11 +215,3 @@ def install(server: FastAPI, services: Services, geo: Geo) -> ReplayService:
                 await closed
 
     return svc
-
-
-async def _until_closed(ws: WebSocket) -> None:
-    try:
-        while True:
-            await ws.receive_text()
-    except (WebSocketDisconnect, RuntimeError):
-        return

@@ -34,7 +34,7 @@ from typing import Any
 import redis
 
 from bench.faults.services import kill_group
-from bench.ingest import readings, reports
+from bench.ingest import raw_rate, readings, reports
 from feeds import constants as K
 from feeds import shards, store
 from feeds.cluster import LoopbackCluster, free_ports
@@ -85,23 +85,6 @@ def redis_cpu(r: redis.Redis) -> float:
         if node is not r:
             node.close()
     return total
-
-
-def raw_rate(r: redis.Redis, keys: list[str]) -> float:
-    """XREADGROUP COUNT 1000 + XACK, one shard's keys at a time, nothing applied: the
-    ceiling of reading these streams from one process."""
-    n = 0
-    t = time.perf_counter()
-    for key in keys:
-        r.xgroup_create(key, "raw", id="0")
-        while True:
-            res = r.xreadgroup("raw", "raw-1", {key: ">"}, count=K.READ_COUNT)
-            if not res or not res[0][1]:
-                break
-            ids = [e[0] for e in res[0][1]]
-            r.xack(key, "raw", *ids)
-            n += len(ids)
-    return n / (time.perf_counter() - t)
 
 
 def one(n: int, base: Settings, env: dict[str, str], entries: list[tuple[str, dict[str, str]]],
@@ -167,7 +150,7 @@ def one(n: int, base: Settings, env: dict[str, str], entries: list[tuple[str, di
         span = {i: done[i] - began[i] for i in range(n)}
         total = max(done.values()) - min(began.values())
         redis_s = redis_cpu(r) - redis0  # start-up included: an upper bound
-        raw = raw_rate(r, [k for i in range(n) for k in keys[i]])
+        raw = raw_rate(r, *(k for i in range(n) for k in keys[i]))  # one shard at a time
         return {
             "shards": n,
             "workers": n,

@@ -119,6 +119,17 @@ def sweep_at(inc: Incident, row: Row, late: set[str]) -> int | None:
     return int(row[f"due_{stage}"])
 
 
+def dead_entry(stream: str, entry_id: str, fields: dict[str, str], reason: str, at: int) -> Row:
+    """A dead letter as the dead-letter stream holds it (``dead_row``: as SQL does)."""
+    return {
+        "stream": stream,
+        "entry": entry_id,
+        "reason": reason,
+        "fields": json.dumps(fields, ensure_ascii=False),
+        "at": at,
+    }
+
+
 def dead_row(stream: str, entry_id: str, fields: dict[str, str], reason: str, at: int) -> Row:
     return {
         "stream": stream,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -75,13 +74,7 @@ def finish(
         log.info("dead letter %s %s: %s", stream, eid, reason)
         pipe.xadd(
             w.s.key(K.STREAM_DEAD),
-            {
-                "stream": stream,
-                "entry": eid,
-                "reason": reason,
-                "fields": json.dumps(fields, ensure_ascii=False),
-                "at": now,
-            },
+            records.dead_entry(stream, eid, fields, reason, now),
             maxlen=K.MAXLEN_DEAD,
             approximate=True,
         )

@@ -14,7 +14,6 @@ is reported once, by one worker.
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import TYPE_CHECKING
 
@@ -90,13 +89,7 @@ def report_lost(w: Worker, stream: str, n: int, how: str, first_id: str) -> None
     pipe = w.r.pipeline(transaction=False)
     pipe.xadd(
         w.s.key(K.STREAM_DEAD),
-        {
-            "stream": stream,
-            "entry": entry,
-            "reason": reason,
-            "fields": json.dumps(fields, ensure_ascii=False),
-            "at": now,
-        },
+        records.dead_entry(stream, entry, fields, reason, now),
         maxlen=K.MAXLEN_DEAD,
         approximate=True,
     )
